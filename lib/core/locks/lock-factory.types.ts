@@ -1,8 +1,10 @@
 import type { KubeConfig } from '@kubernetes/client-node';
+import type { Clock } from '../clock.js';
 import type { LeaderElectionLogger } from '../logger.js';
 
 /** Lock types, as client-go v0.27 named them. `leases` is the default; the others are legacy/migration. */
-export type LockType = 'leases' | 'configmaps' | 'endpoints' | 'configmapsleases' | 'endpointsleases';
+export type LockType =
+  'leases' | 'configmaps' | 'endpoints' | 'configmapsleases' | 'endpointsleases';
 
 export const LOCK_TYPES: readonly LockType[] = [
   'leases',
@@ -28,4 +30,8 @@ export interface CreateLockOptions {
   /** Event `source.component` / `reportingComponent`. @default 'nestjs-leader-election' */
   eventComponent?: string;
   logger?: LeaderElectionLogger;
+  /** Wall time for event timestamps and timers for watch/event timeouts. @default systemClock */
+  clock?: Clock;
+  /** Uniform random in [0, 1) (watch timeouts, event names). @default Math.random */
+  random?: () => number;
 }
