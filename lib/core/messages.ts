@@ -126,3 +126,133 @@ export const kubeConfigMessages = {
     'service account token mounted, set KUBECONFIG to a kubeconfig file, create ~/.kube/config, ' +
     'or pass kubeConfig (a KubeConfig instance or the path of a kubeconfig file)',
 };
+
+// ---------------------------------------------------------------------------------------------
+// Preflight (lib/core/kube/preflight.ts): namespace source, identity uniqueness and the RBAC
+// self-check at startup. Nothing here blocks the election; the texts say what to change.
+// ---------------------------------------------------------------------------------------------
+
+/** A permission as the preflight reports it (structurally `PermissionCheck`). */
+export interface PreflightPermission extends KubeRequestTarget {
+  purpose: string;
+  /** `false`: the election works without it, degraded. */
+  required: boolean;
+}
+
+const lockObjectKind = (t: KubeRequestTarget): string => {
+  const name = t.name !== undefined ? ` ${JSON.stringify(t.name)}` : '';
+  if (t.resource === 'leases') return `the Lease${name}`;
+  if (t.resource === 'configmaps') return `the ConfigMap${name}`;
+  if (t.resource === 'endpoints') return `the Endpoints${name}`;
+  return `${t.resource}${name}`;
+};
+
+const namespaceSources: Record<string, (context: string) => string> = {
+  option: () => 'the namespace option',
+  serviceaccount: () =>
+    "the pod's service-account namespace file (/var/run/secrets/kubernetes.io/serviceaccount/namespace)",
+  POD_NAMESPACE: () => 'the POD_NAMESPACE environment variable',
+  kubeconfig: (context) => `the namespace of kubeconfig context ${JSON.stringify(context)}`,
+  default: (context) =>
+    'the fallback "default": no namespace option, no service-account namespace file, no ' +
+    `POD_NAMESPACE and no namespace in kubeconfig context ${JSON.stringify(context)}; set the ` +
+    'namespace option or POD_NAMESPACE to use another one',
+};
+
+export const preflightMessages = {
+  /** What the library does with a permission, for the missing-permissions warning. */
+  purpose: (t: KubeRequestTarget): string => {
+    if (t.resource === 'events')
+      return 'record "became leader" / "stopped leading" Events on the lock object (without it no Events are recorded)';
+    const object = lockObjectKind(t);
+    switch (t.verb) {
+      case 'create':
+        return `create ${lockObjectKind({ ...t, name: undefined })} when it does not exist yet`;
+      case 'get':
+        return `read ${object} on every acquire attempt and on the renew slow path`;
+      case 'update':
+        return `take over and renew ${object}`;
+      case 'watch':
+        return `watch ${object} so followers react to a release at once (without it they poll every retryPeriod)`;
+      default:
+        return `${t.verb} ${object}`;
+    }
+  },
+
+  namespace: (lockType: string, lock: string, source: string, context: string): string =>
+    `Leader election lock ${lockType} ${lock}: namespace ${JSON.stringify(lock.split('/')[0])} ` +
+    `from ${(namespaceSources[source] ?? (() => source))(context)}`,
+
+  identityIsHostname: (identity: string): string =>
+    `identity ${JSON.stringify(identity)} is this machine's hostname and POD_NAME is not set: every ` +
+    'process on this host (or container sharing the hostname) would use it, and all of them ' +
+    'would believe they hold the lease. Leave identity unset (default `${POD_NAME ?? hostname}_<uuid>`) ' +
+    'or make it unique per process',
+
+  identityWithoutSuffix: (identity: string): string =>
+    `identity ${JSON.stringify(identity)} has no random suffix: a restarted or duplicated process ` +
+    'with the same identity takes the lease back at once, without waiting for it to expire, so ' +
+    'two live processes with it (e.g. a StatefulSet pod recreated while the old one still runs ' +
+    'on a partitioned node) could both lead. Leave identity unset (default ' +
+    '`${POD_NAME ?? hostname}_<uuid>`) or append a random suffix',
+
+  missingPermissions: (
+    lock: string,
+    missing: readonly PreflightPermission[],
+    roleRulesYaml: string,
+    unchecked: number,
+  ): string => {
+    const namespace = missing[0]?.namespace ?? '';
+    const lines = missing.map(
+      (p) =>
+        `  - ${describeKubeRequest(p)} (${p.required ? 'required' : 'optional'}: ${p.purpose})`,
+    );
+    const blocking = missing.some((p) => p.required);
+    return (
+      `RBAC preflight for leader election lock ${lock}: these credentials lack ` +
+      `${missing.length} permission${missing.length === 1 ? '' : 's'}:\n${lines.join('\n')}\n` +
+      "Add these rules to the Role bound to this replica's service account (or kubeconfig user) " +
+      `in namespace ${JSON.stringify(namespace)}:\n${roleRulesYaml}\n` +
+      (blocking
+        ? 'Until then the election keeps retrying and the requests that lack a permission fail with 403 Forbidden.'
+        : 'Until then the election works, without what is listed as optional.') +
+      (unchecked > 0
+        ? ` (${unchecked} more permission${unchecked === 1 ? '' : 's'} could not be checked.)`
+        : '')
+    );
+  },
+
+  skipped: (lock: string, why: string): string =>
+    `RBAC preflight for leader election lock ${lock} skipped: ${why}. The election goes on; a ` +
+    'missing permission will show up as a 403 error naming the Role rule to add',
+
+  passed: (lock: string, count: number): string =>
+    `RBAC preflight for leader election lock ${lock}: all ${count} permissions granted`,
+
+  reviewFailed: (reason: string, statusCode: number | undefined, server: string): string => {
+    const code = statusCode !== undefined ? `${statusCode} ` : '';
+    switch (reason) {
+      case 'Forbidden':
+        return (
+          `the credentials may not create SelfSubjectAccessReviews (${code}Forbidden; every ` +
+          'authenticated user normally may, through the system:basic-user ClusterRole)'
+        );
+      case 'Unauthorized':
+        return (
+          `the API server at ${server} rejected the credentials (${code}Unauthorized): check that ` +
+          "the kubeconfig user (or the pod's service-account token) is valid; the election will " +
+          'fail the same way'
+        );
+      case 'NotFound':
+        return `the API server at ${server} does not serve authorization.k8s.io/v1 SelfSubjectAccessReviews (${code}NotFound)`;
+      case 'Timeout':
+        return `the API server at ${server} did not answer the SelfSubjectAccessReviews in time`;
+      case 'Unavailable':
+        return `the API server at ${server} is unreachable${statusCode !== undefined ? ` (${statusCode})` : ''}`;
+      default:
+        return `the SelfSubjectAccessReview failed (${code}${reason})`;
+    }
+  },
+
+  noVerdict: (): string => 'a SelfSubjectAccessReview came back without status.allowed',
+};
