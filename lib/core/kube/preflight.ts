@@ -82,7 +82,10 @@ const LEASES = { group: 'coordination.k8s.io', resource: 'leases' } as const;
 const CONFIGMAPS = { group: '', resource: 'configmaps' } as const;
 const ENDPOINTS = { group: '', resource: 'endpoints' } as const;
 
-/** The objects each lock type reads and writes; the first one is the one that is watched. */
+/** The objects each lock type reads and writes. */
+/** Lock types whose lock can watch its object (the MultiLock cannot: it is polled). */
+const WATCHING_LOCK_TYPES: readonly LockType[] = ['leases', 'configmaps', 'endpoints'];
+
 const LOCK_RESOURCES: Record<LockType, readonly { group: string; resource: string }[]> = {
   leases: [LEASES],
   configmaps: [CONFIGMAPS],
@@ -94,8 +97,8 @@ const LOCK_RESOURCES: Record<LockType, readonly { group: string; resource: strin
 /**
  * The permissions an election needs, in the order they are reported: on each lock resource
  * create (no name: RBAC cannot restrict create by name), get and update on the named object,
- * watch on the named object of the primary resource when watching, and create on Events when
- * recording them. The event recorder only ever POSTs, so `patch` on events is not asked for.
+ * watch on the named object when watching (single-object locks only: the migration MultiLocks
+ * are polled), and create on Events when recording them. The event recorder only ever POSTs, so `patch` on events is not asked for.
  */
 export function requiredPermissions(options: {
   lockType?: LockType;
@@ -105,10 +108,12 @@ export function requiredPermissions(options: {
   watch?: boolean;
 }): Omit<PermissionCheck, 'allowed' | 'reason'>[] {
   const { name, namespace } = options;
-  const resources = LOCK_RESOURCES[options.lockType ?? 'leases'];
+  const lockType = options.lockType ?? 'leases';
+  const resources = LOCK_RESOURCES[lockType];
   if (!resources) return [];
+  const watches = options.watch !== false && WATCHING_LOCK_TYPES.includes(lockType);
   const checks: Omit<PermissionCheck, 'allowed' | 'reason'>[] = [];
-  resources.forEach(({ group, resource }, index) => {
+  for (const { group, resource } of resources) {
     const target = (verb: KubeRequestTarget['verb'], named: boolean): KubeRequestTarget => ({
       verb,
       group,
@@ -124,11 +129,11 @@ export function requiredPermissions(options: {
       const t = target(verb, named);
       checks.push({ ...t, required: true, purpose: preflightMessages.purpose(t) });
     }
-    if (index === 0 && options.watch !== false) {
+    if (watches) {
       const t = target('watch', true);
       checks.push({ ...t, required: false, purpose: preflightMessages.purpose(t) });
     }
-  });
+  }
   if (options.recordEvents !== false) {
     const t: KubeRequestTarget = { verb: 'create', group: '', resource: 'events', namespace };
     checks.push({ ...t, required: false, purpose: preflightMessages.purpose(t) });

@@ -60,7 +60,7 @@ describe('requiredPermissions', () => {
     ]);
   });
 
-  it('legacy and migration locks check every object they write; watch only the primary', () => {
+  it('legacy and migration locks check every object they write; MultiLocks are not watched', () => {
     assert.deepEqual(
       short(requiredPermissions({ lockType: 'configmaps', name: 'x', namespace: 'n' })),
       [
@@ -77,7 +77,6 @@ describe('requiredPermissions', () => {
         'create core/endpoints',
         'get core/endpoints/x',
         'update core/endpoints/x',
-        'watch core/endpoints/x',
         'create coordination.k8s.io/leases',
         'get coordination.k8s.io/leases/x',
         'update coordination.k8s.io/leases/x',
@@ -93,8 +92,8 @@ describe('requiredPermissions', () => {
         'create core/configmaps',
         'get core/configmaps/x',
         'update core/configmaps/x',
-        'watch core/configmaps/x',
         'create coordination.k8s.io/leases',
+        'get coordination.k8s.io/leases/x',
       ],
     );
   });
