@@ -1,0 +1,96 @@
+import { KubeApiTestServer } from '../../lib/testing/index.js';
+import type { IdleConfig } from './bench-config.js';
+import type { IdleResult, IdleRow } from './bench-results.types.js';
+import { delay, settleWithin } from './bench-timing.js';
+import type { BenchChild, ChildProcessPool } from './child-processes.js';
+import { CHILD_MAX_LIFETIME_MS, IDLE_ELECTIONS_SCRIPT } from './replica-env.js';
+
+interface IdleProcess {
+  elections: number;
+  role: IdleRow['role'];
+  token: string;
+  child: BenchChild;
+}
+
+const READY_TIMEOUT_MS = 60_000;
+
+/**
+ * CPU time and RSS of processes that hold 1, 10, 100 idle elections. For each size one process
+ * holds every lease (all leaders: they renew every retryPeriod) and a second process competes
+ * for the same leases (all followers: they watch). All processes are measured over the same
+ * window, concurrently; each reports its own process.cpuUsage(), which counts only its own CPU.
+ */
+export async function runIdleBench(
+  config: IdleConfig,
+  pool: ChildProcessPool,
+): Promise<IdleResult> {
+  const server = new KubeApiTestServer();
+  await server.start();
+  const processes: IdleProcess[] = [];
+  const spawn = (elections: number, role: IdleRow['role']): IdleProcess => {
+    const token = `idle-${elections}-${role}`;
+    const child = pool.spawn(token, IDLE_ELECTIONS_SCRIPT, {
+      BENCH_KUBECONFIG_YAML: server.kubeConfigYaml(token),
+      BENCH_IDENTITY: token,
+      BENCH_LEASE_PREFIX: `idle-${elections}`,
+      BENCH_ROLE: role === 'follower' ? 'follower' : 'leader',
+      BENCH_COUNT: String(elections),
+      BENCH_LEASE_DURATION: String(config.leaseDuration),
+      BENCH_RENEW_DEADLINE: String(config.renewDeadline),
+      BENCH_RETRY_PERIOD: String(config.retryPeriod),
+      BENCH_READY_TIMEOUT_MS: String(READY_TIMEOUT_MS),
+      BENCH_MAX_LIFETIME_MS: String(CHILD_MAX_LIFETIME_MS),
+    });
+    const entry = { elections, role, token, child };
+    processes.push(entry);
+    return entry;
+  };
+  const ready = (p: IdleProcess) =>
+    p.child.waitFor((m) => m.type === 'ready', READY_TIMEOUT_MS + 10_000, 'readiness');
+  try {
+    // Leaders first, so that the followers find every lease held.
+    const leaders = config.sizes.map((n) => spawn(n, n === 0 ? 'baseline' : 'leader'));
+    await Promise.all(leaders.map(ready));
+    const followers = config.sizes.filter((n) => n > 0).map((n) => spawn(n, 'follower'));
+    await Promise.all(followers.map(ready));
+    await delay(config.warmupMs);
+
+    const before = structuredClone(server.counters().byToken);
+    const results = processes.map((p) =>
+      p.child.waitFor((m) => m.type === 'result', config.windowMs + 30_000, 'an idle measurement'),
+    );
+    for (const p of processes) p.child.send({ type: 'measure', ms: config.windowMs });
+    const messages = await Promise.all(results);
+    const after = server.counters().byToken;
+
+    const rows = processes.map((p, i): IdleRow => {
+      const m = messages[i];
+      const cpuUserMs = Number(m.cpuUserMs);
+      const cpuSystemMs = Number(m.cpuSystemMs);
+      const wallMs = Number(m.wallMs);
+      const requests = Object.entries(after[p.token] ?? {}).reduce(
+        (total, [verb, count]) => total + count - (before[p.token]?.[verb] ?? 0),
+        0,
+      );
+      return {
+        elections: p.elections,
+        role: p.role,
+        cpuPercent: ((cpuUserMs + cpuSystemMs) / wallMs) * 100,
+        cpuUserMs,
+        cpuSystemMs,
+        wallMs,
+        rssMiB: Number(m.rssMiB),
+        heapUsedMiB: Number(m.heapUsedMiB),
+        leading: Number(m.leading),
+        requestsPerMin: (requests * 60_000) / wallMs,
+      };
+    });
+    for (const p of processes) p.child.send({ type: 'exit' });
+    await settleWithin(Promise.all(processes.map((p) => p.child.exited)), 10_000);
+    rows.sort((a, b) => a.elections - b.elections || a.role.localeCompare(b.role));
+    return { config, rows };
+  } finally {
+    for (const p of processes) p.child.kill('SIGKILL');
+    await server.stop();
+  }
+}
