@@ -26,7 +26,7 @@ export const SLOWPATH_HELP =
 
 export const TRANSITIONS_METRIC = 'leader_election_transitions_total';
 export const TRANSITIONS_HELP =
-  "Total number of leadership changes this process observed or caused on the lease (a new holder, including itself). 'name' is the string used to identify the lease.";
+  "Total number of changes of the lease holder this process observed or caused, not counting the first holder it saw. 'name' is the string used to identify the lease.";
 
 export const RENEW_DURATION_METRIC = 'leader_election_renew_duration_seconds';
 export const RENEW_DURATION_HELP =
