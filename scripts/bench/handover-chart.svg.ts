@@ -14,14 +14,19 @@ export interface ChartText {
   subtitle: string;
 }
 
+/** A vertical reference line, e.g. a target. */
+export interface ChartMarker {
+  ms: number;
+  label: string;
+}
+
 const WIDTH = 800;
-const HEIGHT = 420;
-const MARGIN = { top: 64, right: 24, bottom: 56, left: 64 };
+const HEIGHT = 460;
+const MARGIN = { top: 100, right: 24, bottom: 56, left: 64 };
 const PLOT_W = WIDTH - MARGIN.left - MARGIN.right;
 const PLOT_H = HEIGHT - MARGIN.top - MARGIN.bottom;
 /** Times below this are drawn at it (a log axis has no zero). */
 const FLOOR_MS = 0.1;
-const LEGEND_W = 380;
 
 const escapeXml = (text: string) =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -33,7 +38,11 @@ function tickLabel(ms: number): string {
   return `${ms >= 1 ? fmt(ms) : ms.toPrecision(1)} ms`;
 }
 
-export function renderHandoverChart(series: readonly ChartSeries[], text: ChartText): string {
+export function renderHandoverChart(
+  series: readonly ChartSeries[],
+  text: ChartText,
+  markers: readonly ChartMarker[] = [],
+): string {
   const all = series.flatMap((s) => s.samplesMs).map((x) => Math.max(FLOOR_MS, x));
   const loExp = Math.floor(Math.log10(all.length ? Math.min(...all) : 1));
   const hiExp = Math.max(loExp + 1, Math.ceil(Math.log10(all.length ? Math.max(...all) : 10)));
@@ -65,11 +74,19 @@ export function renderHandoverChart(series: readonly ChartSeries[], text: ChartT
       }
     }
   }
-  for (const f of [0, 0.25, 0.5, 0.75, 0.95, 1]) {
-    const dash = f === 0.5 || f === 0.95 ? ' stroke-dasharray="4 3"' : '';
+  for (const f of [0, 0.25, 0.5, 0.75, 1]) {
     parts.push(
-      `<line x1="${MARGIN.left}" y1="${y(f).toFixed(1)}" x2="${MARGIN.left + PLOT_W}" y2="${y(f).toFixed(1)}" stroke="${dash ? '#999' : '#e4e4e4'}"${dash}/>`,
-      `<text x="${MARGIN.left - 6}" y="${(y(f) + 4).toFixed(1)}" text-anchor="end">${f === 0.5 ? 'p50' : f === 0.95 ? 'p95' : f.toFixed(2)}</text>`,
+      `<line x1="${MARGIN.left}" y1="${y(f).toFixed(1)}" x2="${MARGIN.left + PLOT_W}" y2="${y(f).toFixed(1)}" stroke="#e4e4e4"/>`,
+      `<text x="${MARGIN.left - 6}" y="${(y(f) + 4).toFixed(1)}" text-anchor="end">${f.toFixed(2)}</text>`,
+    );
+  }
+  for (const [f, label] of [
+    [0.5, 'p50'],
+    [0.95, 'p95'],
+  ] as const) {
+    parts.push(
+      `<line x1="${MARGIN.left}" y1="${y(f).toFixed(1)}" x2="${MARGIN.left + PLOT_W}" y2="${y(f).toFixed(1)}" stroke="#999" stroke-dasharray="4 3"/>`,
+      `<text x="${MARGIN.left + PLOT_W - 4}" y="${(y(f) - 4).toFixed(1)}" text-anchor="end" fill="#777">${label}</text>`,
     );
   }
   parts.push(
@@ -77,6 +94,15 @@ export function renderHandoverChart(series: readonly ChartSeries[], text: ChartT
     `<text x="${MARGIN.left + PLOT_W / 2}" y="${HEIGHT - 12}" text-anchor="middle">latency (log scale)</text>`,
     `<text transform="translate(16 ${MARGIN.top + PLOT_H / 2}) rotate(-90)" text-anchor="middle">fraction of trials ≤ latency</text>`,
   );
+
+  for (const marker of markers) {
+    const xm = x(marker.ms);
+    if (xm < MARGIN.left || xm > MARGIN.left + PLOT_W) continue;
+    parts.push(
+      `<line x1="${xm.toFixed(1)}" y1="${MARGIN.top}" x2="${xm.toFixed(1)}" y2="${MARGIN.top + PLOT_H}" stroke="#2ca02c" stroke-dasharray="2 3"/>`,
+      `<text transform="translate(${(xm + 12).toFixed(1)} ${MARGIN.top + 6}) rotate(90)" fill="#2ca02c">${escapeXml(marker.label)}</text>`,
+    );
+  }
 
   series.forEach((s, index) => {
     const sorted = [...s.samplesMs].sort((a, b) => a - b);
@@ -93,9 +119,9 @@ export function renderHandoverChart(series: readonly ChartSeries[], text: ChartT
         `<circle cx="${x(ms).toFixed(1)}" cy="${(MARGIN.top + PLOT_H - 6).toFixed(1)}" r="2.5" fill="${s.color}" fill-opacity="0.5"/>`,
       );
     }
-    // Bottom right stays empty: both curves reach 1 at the right edge.
-    const legendX = MARGIN.left + PLOT_W - LEGEND_W;
-    const legendY = MARGIN.top + PLOT_H - 24 - (series.length - index) * 18;
+    // Above the plot, so it never hides a curve.
+    const legendX = MARGIN.left;
+    const legendY = 66 + index * 18;
     parts.push(
       `<line x1="${legendX}" y1="${legendY - 4}" x2="${legendX + 24}" y2="${legendY - 4}" stroke="${s.color}" stroke-width="3"/>`,
       `<text x="${legendX + 30}" y="${legendY}">${escapeXml(s.label)}</text>`,

@@ -151,6 +151,10 @@ async function main(): Promise<number> {
         title: 'Graceful handover: leader stop({ release: true }) → another replica leading',
         subtitle: `${config.candidates} candidates, leaseDuration ${config.leaseDuration} / renewDeadline ${config.renewDeadline} / retryPeriod ${config.retryPeriod} ms · ${results.meta.node} · ${results.meta.date.slice(0, 10)}`,
       },
+      [
+        { ms: 50, label: 'target p50 ≤ 50 ms' },
+        { ms: 150, label: 'target p95 ≤ 150 ms' },
+      ],
     );
     await writeFile(options.svgPath, svg);
   }
