@@ -1,0 +1,12 @@
+/**
+ * Entry point of one demo replica: the sample app, plus a lifeline. The demo keeps this process's
+ * stdin open; when the demo goes away, however it went (even SIGKILL), stdin ends and the replica
+ * shuts down gracefully, so no replica outlives the demo.
+ */
+process.stdin.on('end', () => process.kill(process.pid, 'SIGTERM'));
+process.stdin.on('error', () => process.kill(process.pid, 'SIGTERM'));
+process.stdin.resume();
+// Unref'd: the lifeline must not keep alive a replica whose app failed to start.
+(process.stdin as NodeJS.ReadStream & { unref?: () => void }).unref?.();
+
+await import('../sample/src/main.js');
