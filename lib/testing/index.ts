@@ -1,0 +1,1 @@
+export * from './leader-election-testing.module.js';
