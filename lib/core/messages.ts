@@ -1,4 +1,167 @@
 // ---------------------------------------------------------------------------------------------
+// Election core (lib/core/leader-elector*.ts, jitter.ts, locks/memory-lock.ts).
+// Config messages name the option, its value and the rule; log lines are client-go's texts
+// (tools/leaderelection) followed by `lock="<namespace>/<name>"` and the relevant values.
+// ---------------------------------------------------------------------------------------------
+
+/** Renders an option value for a message: numbers as `N ms`, anything else as JSON. */
+const ms = (value: unknown): string =>
+  typeof value === 'number' && Number.isFinite(value)
+    ? `${value} ms`
+    : typeof value === 'number'
+      ? String(value)
+      : (JSON.stringify(value) ?? String(value));
+
+/** Keeps an error's message only (locks never put credentials in it). */
+const causeOf = (err: unknown): string =>
+  err instanceof Error ? err.message : typeof err === 'string' ? err : JSON.stringify(err);
+
+const round3 = (n: number): number => Math.round(n * 1000) / 1000;
+
+export const durationNotFinite = (option: string, value: unknown): string =>
+  `${option} (${ms(value)}) must be a finite number of milliseconds, e.g. ${option === 'leaseDuration' ? 15000 : option === 'renewDeadline' ? 10000 : 2000}`;
+
+export const leaseDurationNotGreaterThanRenewDeadline = (
+  leaseDuration: number,
+  renewDeadline: number,
+): string =>
+  `leaseDuration (${ms(leaseDuration)}) must be greater than renewDeadline (${ms(renewDeadline)})`;
+
+export const renewDeadlineNotGreaterThanJitteredRetryPeriod = (
+  renewDeadline: number,
+  retryPeriod: number,
+  jitterFactor: number,
+): string =>
+  `renewDeadline (${ms(renewDeadline)}) must be greater than retryPeriod × ${jitterFactor} ` +
+  `(${ms(round3(retryPeriod * jitterFactor))})`;
+
+export const durationNotPositive = (option: string, value: number): string =>
+  `${option} (${ms(value)}) must be greater than zero`;
+
+export const leaseDurationBelowOneSecond = (value: number): string =>
+  `leaseDuration (${ms(value)}) must be at least 1000 ms: the lock record stores whole seconds, ` +
+  'and a lease of 0 seconds is rejected by the API server (422 Invalid)';
+
+export const requestTimeoutInvalid = (value: unknown): string =>
+  `requestTimeout (${ms(value)}) must be a finite number of milliseconds greater than zero; ` +
+  'leave it unset for max(1000, renewDeadline / 2)';
+
+export const optionNotBoolean = (option: string, value: unknown): string =>
+  `${option} (${ms(value)}) must be true or false`;
+
+export const optionNotFunction = (option: string, value: unknown): string =>
+  `${option} must be a function, got ${typeof value}`;
+
+export const electionNameInvalid = (value: unknown): string =>
+  `name (${ms(value)}) must be a non-empty string; leave it unset to use the lock's description`;
+
+export const lockMissing = (): string =>
+  'Lock must not be nil: pass a ResourceLock as the lock option (e.g. createLock() or a MemoryLock)';
+
+export const lockNotResourceLock = (missing: readonly string[]): string =>
+  `lock is not a ResourceLock: it lacks ${missing.map((m) => `${m}()`).join(', ')}; pass a lock ` +
+  'from createLock(), a MemoryLock, or an object implementing ResourceLock';
+
+export const lockIdentityEmpty = (): string => 'Lock identity is empty: set a non-empty identity';
+
+export const toleranceInvalid = (value: unknown): string =>
+  `maxTolerableExpiredLease (${ms(value)}) must be a finite number of milliseconds >= 0`;
+
+/** client-go's watchdog text (`Check`), filled with the election's name. */
+export const failedToRenewLeadership = (name: string): string =>
+  `failed election to renew leadership on lease ${name}`;
+
+export const electionLoopDied = (name: string, err: unknown): string =>
+  `leader election loop for ${name} stopped unexpectedly (${causeOf(err)}); restart the elector`;
+
+export const requestTimedOut = (lock: string, timeoutMs: number): string =>
+  `request to lock ${lock} got no answer within ${timeoutMs} ms (requestTimeout); it will be retried`;
+
+export const leadershipEnded = (lock: string, reason: string): string =>
+  `leadership of lock ${lock} ended: ${reason}`;
+
+// Why a term ended (inserted into leadershipEnded and the log line).
+export const reasonRenewDeadlineExceeded = (renewDeadline: number): string =>
+  `no successful renewal within renewDeadline (${ms(renewDeadline)})`;
+export const reasonRenewFailed = (): string => 'the renew round failed';
+export const reasonLeaseTaken = (holder: string): string =>
+  holder === ''
+    ? 'the lease was released by another client'
+    : `the lease is now held by "${holder}"`;
+export const reasonLeaseDeleted = (): string => 'the lock object was deleted';
+export const reasonStopped = (): string => 'the elector was stopped';
+export const notLeading = (): string =>
+  'this replica is not the leader (leadershipSignal() of a follower is always aborted)';
+export const reasonUnexpectedError = (): string => 'an unexpected error in the election loop';
+
+// Log lines (client-go §1.16 texts first).
+export const logAttemptingToAcquire = (lock: string): string =>
+  `Attempting to acquire leader lease... lock="${lock}"`;
+export const logAcquired = (lock: string, identity: string, fencingToken: number): string =>
+  `Successfully acquired lease lock="${lock}" identity="${identity}" leaderTransitions=${fencingToken}`;
+export const logFailedToAcquire = (lock: string): string =>
+  `Failed to acquire lease lock="${lock}"`;
+export const logRenewed = (lock: string): string => `Successfully renewed lease lock="${lock}"`;
+export const logFailedToRenew = (lock: string, reason: string): string =>
+  `Failed to renew lease lock="${lock}" err="${reason}"`;
+export const logOptimisticUpdateFailed = (lock: string, err: unknown): string =>
+  `Failed to update lease optimistically, falling back to slow path lock="${lock}" err="${causeOf(err)}"`;
+export const logErrorRetrievingLock = (lock: string, err: unknown): string =>
+  `Error retrieving lease lock lock="${lock}" err="${causeOf(err)}"`;
+export const logErrorCreatingLock = (lock: string, err: unknown): string =>
+  `Error initially creating lease lock lock="${lock}" err="${causeOf(err)}"`;
+export const logLeaseHeld = (lock: string, holder: string): string =>
+  `Lease is held by ${holder} and has not yet expired lock="${lock}"`;
+export const logFailedToUpdate = (lock: string, err: unknown): string =>
+  `Failed to update lease lock="${lock}" err="${causeOf(err)}"`;
+export const logConflictReleasing = (lock: string): string =>
+  `Conflict when releasing lease, retrying lock="${lock}"`;
+export const logFailedToRelease = (lock: string, err: unknown): string =>
+  `Failed to release lease lock="${lock}" err="${causeOf(err)}"`;
+export const logReleaseLockNotFound = (lock: string): string =>
+  `lease lock not found, nothing to release lock="${lock}"`;
+export const logErrorRetrievingForRelease = (lock: string, err: unknown): string =>
+  `error retrieving resource lock before release lock="${lock}" err="${causeOf(err)}"`;
+export const logReleaseNotHolder = (lock: string, holder: string): string =>
+  `Not releasing: the lease is held by "${holder}", not by us lock="${lock}"`;
+export const logReleased = (lock: string): string => `Released lease lock="${lock}"`;
+export const logNewLeader = (lock: string, identity: string): string =>
+  `New leader observed lock="${lock}" holder="${identity}"`;
+export const logTermEnded = (lock: string, reason: string): string =>
+  `Stopped leading lock="${lock}" reason="${reason}"`;
+export const logStaleSuccess = (lock: string, elapsedMs: number): string =>
+  `Acquire request succeeded only after ${elapsedMs} ms (>= renewDeadline); renewing before leading lock="${lock}"`;
+export const logCallbackFailed = (callback: string, lock: string, err: unknown): string =>
+  `${callback} callback failed (the elector goes on) lock="${lock}" err="${causeOf(err)}"`;
+export const logCallbackTimedOut = (callback: string, lock: string, timeoutMs: number): string =>
+  `${callback} did not settle within ${timeoutMs} ms (renewDeadline); going on without it lock="${lock}"`;
+export const logWatchClosed = (lock: string, err: unknown, retryMs: number): string =>
+  `Watch on the lock closed${err ? ` (${causeOf(err)})` : ''}; polling every retryPeriod and ` +
+  `watching again in ${Math.round(retryMs)} ms lock="${lock}"`;
+export const logWatchReopened = (lock: string): string =>
+  `Watch on the lock closed by the server; watching again lock="${lock}"`;
+export const logLoopError = (lock: string, err: unknown): string =>
+  `Unexpected error in the leader election loop; it goes on lock="${lock}" err="${causeOf(err)}"`;
+export const logStartWhileStopping = (lock: string): string =>
+  `start() ignored: the elector is still stopping; await stop() first lock="${lock}"`;
+
+// MemoryLock (in-process lock): texts shaped like the API server's.
+export const memoryLockNotFound = (name: string): string => `memory lock "${name}" not found`;
+export const memoryLockAlreadyExists = (name: string): string =>
+  `memory lock "${name}" already exists`;
+export const memoryLockConflict = (name: string): string =>
+  `Operation cannot be fulfilled on memory lock "${name}": the object has been modified; please ` +
+  'apply your changes to the latest version and try again';
+export const memoryLockNotInitialized = (lock: string): string =>
+  `memory lock not initialized, call get or create first (lock ${lock})`;
+export const memoryLockAborted = (lock: string): string =>
+  `request to memory lock ${lock} was aborted before it answered (request timeout or stop)`;
+export const memoryLockInjectedFault = (lock: string, reason: string): string =>
+  `injected ${reason} fault on memory lock ${lock}`;
+export const memoryLockOptionInvalid = (option: string, value: unknown): string =>
+  `MemoryLock ${option} (${JSON.stringify(value)}) must be a non-empty string`;
+
+// ---------------------------------------------------------------------------------------------
 // Locks and Kubernetes client plumbing (lib/core/locks, lib/core/kube).
 // Every message names the value at fault and what to do about it. None may contain a token,
 // password or other credential: callers pass server URLs through `safeServerUrl` first.
@@ -39,7 +202,7 @@ export const lockMessages = {
   unauthorized: (t: KubeRequestTarget, serverMessage: string | undefined): string =>
     `cannot ${describeKubeRequest(t)}: 401 Unauthorized` +
     (serverMessage && serverMessage !== 'Unauthorized' ? ` (${serverMessage})` : '') +
-    '. The API server rejected the credentials: check that the kubeconfig user (or the pod\'s ' +
+    ". The API server rejected the credentials: check that the kubeconfig user (or the pod's " +
     'service account token) is valid and not expired or revoked',
 
   apiStatus: (
@@ -85,7 +248,7 @@ export const lockMessages = {
   invalidNamespace: (value: unknown): string =>
     `namespace ${JSON.stringify(value)} is invalid: it must be a lowercase RFC 1123 label ` +
     "(lowercase letters, digits or '-', starting and ending with a letter or digit, at most 63 " +
-    'characters); leave it unset to use the pod\'s namespace',
+    "characters); leave it unset to use the pod's namespace",
 
   emptyIdentity: (value: unknown): string =>
     `identity ${JSON.stringify(value)} is invalid: it must be a non-empty string unique to this ` +

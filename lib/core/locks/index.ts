@@ -12,3 +12,16 @@ export {
   formatAnnotationRecord,
   parseAnnotationRecord,
 } from './legacy/annotation-record.js';
+export {
+  MemoryLock,
+  MemoryLockStore,
+  type MemoryLockEvent,
+  type MemoryLockFault,
+  type MemoryLockFaultHandle,
+  type MemoryLockFaultOptions,
+  type MemoryLockOptions,
+  type MemoryLockRequest,
+  type MemoryLockStoreOptions,
+  type MemoryLockVerb,
+  type MemoryLockWrite,
+} from './memory-lock.js';

@@ -1,0 +1,1069 @@
+/**
+ * A TypeScript port of client-go `tools/leaderelection` (LeaderElector), with a watch-driven
+ * follower on top.
+ *
+ * Timing and skew model (client-go's): a candidate never trusts another machine's clock. It
+ * judges expiry only on its own monotonic clock, from the moment it last saw the raw record
+ * change (`observedTime`) plus the record's `leaseDurationSeconds`. The leader counts its
+ * leadership from the *start* of its last successful acquire/renew request: `isLeader()` is true
+ * only while that start is less than `renewDeadline` ago. Every follower saw that write at or
+ * after its start, and waits `leaseDuration > renewDeadline` from then, so two candidates never
+ * both believe they lead, as long as clock *rates* differ by less than
+ * `leaseDuration / renewDeadline`. Timestamps in the record are written, never compared.
+ *
+ * The loop:
+ * 1. acquire: try at once, then every `retryPeriod × (1 + U[0,1) × 1.2)` (polling), or, while a
+ *    watch on the lock is healthy, only when the observed lease expires (a timer at
+ *    `observedTime + leaseDurationSeconds`) or a release / deletion is seen.
+ * 2. lead: a renew round every `retryPeriod` after the last success; inside a round, retries at
+ *    a fixed `retryPeriod` rate until the round's `renewDeadline`.
+ * 3. the term ends exactly when `isLeader()` turns false (renew deadline, failed round, foreign
+ *    holder seen, stop): signal aborted, then (on stop) `beforeRelease` + release, then
+ *    `onStoppedLeading`; then back to 1. The elector never gives up.
+ */
+import { sleep, type Clock } from './clock.js';
+import {
+  isAlreadyExists,
+  isConflict,
+  isNotFound,
+  LeaderElectionConfigError,
+  LockError,
+} from './errors.js';
+import { jitter } from './jitter.js';
+import type { LeaderElectionRecord } from './leader-election-record.js';
+import {
+  JITTER_FACTOR,
+  resolveConfig,
+  type LeaderElectorConfig,
+  type LeaderElectorStatus,
+  type ResolvedLeaderElectorConfig,
+} from './leader-elector.config.js';
+import * as messages from './messages.js';
+import type {
+  LockRequestOptions,
+  LockWatchEvent,
+  LockWatchHandle,
+} from './locks/resource-lock.interface.js';
+
+/** One leadership term: from a successful acquire to the moment `isLeader()` turned false. */
+interface Term {
+  readonly controller: AbortController;
+  readonly fencingToken: number;
+  ended: boolean;
+  /** Settles when the term's aftermath (release, event, onStoppedLeading) is done. */
+  ending?: Promise<void>;
+  cancelDeadline?: () => void;
+}
+
+type AttemptResult =
+  | { ok: true; requestStart: number }
+  | { ok: false; reason: 'held' | 'lost' | 'conflict' | 'error' | 'aborted' };
+
+/** Why a waiting acquire loop woke up. */
+type WakeReason = 'poll' | 'expiry' | 'released' | 'deleted' | 'mode' | 'stop';
+
+/** Watch re-establishment backoff: 500 ms doubling to 30 s, jittered by up to 20 %. */
+const WATCH_BACKOFF_MIN_MS = 500;
+const WATCH_BACKOFF_MAX_MS = 30_000;
+/** A watch that lived this long (or delivered an event) was healthy: reopen it at once. */
+const WATCH_HEALTHY_AFTER_MS = 1_000;
+/** Guards the release's conflict retries against a clock that does not move. */
+const MAX_RELEASE_ATTEMPTS = 20;
+
+const ABORTED_SIGNAL: AbortSignal = AbortSignal.abort(new Error(messages.notLeading()));
+
+const isThenable = (value: unknown): value is PromiseLike<unknown> =>
+  typeof (value as PromiseLike<unknown> | undefined)?.then === 'function';
+
+const toError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)));
+
+function copyRecord(record: LeaderElectionRecord): LeaderElectionRecord {
+  const copy: LeaderElectionRecord = {
+    holderIdentity: record.holderIdentity,
+    leaseDurationSeconds: record.leaseDurationSeconds,
+    acquireTime: record.acquireTime ? new Date(record.acquireTime.getTime()) : null,
+    renewTime: record.renewTime ? new Date(record.renewTime.getTime()) : null,
+    leaderTransitions: record.leaderTransitions,
+  };
+  if (record.strategy) copy.strategy = record.strategy;
+  if (record.preferredHolder) copy.preferredHolder = record.preferredHolder;
+  return copy;
+}
+
+/** A signal that aborts with `parent`, or after `ms` of `clock` time with `timeoutReason()`. */
+function deadlineSignal(
+  clock: Clock,
+  parent: AbortSignal,
+  ms: number,
+  timeoutReason: () => unknown,
+): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  if (parent.aborted) {
+    controller.abort(parent.reason);
+    return { signal: controller.signal, dispose: () => undefined };
+  }
+  const onAbort = () => controller.abort(parent.reason);
+  parent.addEventListener('abort', onAbort, { once: true });
+  const cancel = clock.setTimer(() => controller.abort(timeoutReason()), ms);
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      cancel();
+      parent.removeEventListener('abort', onAbort);
+    },
+  };
+}
+
+/** Settles like `promise`, but rejects with `signal.reason` as soon as `signal` aborts. */
+function raceSignal<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    promise.catch(() => undefined);
+    return Promise.reject(signal.reason);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err);
+      },
+    );
+  });
+}
+
+/**
+ * Elects one leader among the candidates sharing a lock; see the module comment for the
+ * algorithm and its guarantees.
+ * @example
+ * const elector = new LeaderElector({
+ *   lock,
+ *   callbacks: { onStartedLeading: ({ signal }) => runJobs(signal) },
+ * });
+ * elector.start();
+ * // on shutdown:
+ * await elector.stop(); // aborts leader work, then releases the lease
+ */
+export class LeaderElector {
+  /** This candidate's identity (`lock.identity()`). */
+  readonly identity: string;
+  /** The election's name, for logs and metrics (`config.name ?? lock.describe()`). */
+  readonly name: string;
+
+  private readonly config: ResolvedLeaderElectorConfig;
+  private readonly lockName: string;
+  private readonly leaseDurationSeconds: number;
+  private readonly leaderWaiters = new Set<() => void>();
+
+  private state: LeaderElectorStatus = 'idle';
+  private stopRequested = false;
+  /** True once stop() was called for the current run (check() stays quiet then). */
+  private stopCalled = false;
+  private fatalError: Error | undefined;
+  private loopController: AbortController | undefined;
+  private loopDone: Promise<void> | undefined;
+  private stopping: Promise<void> | undefined;
+  private releaseTried = false;
+
+  private observedRecord: LeaderElectionRecord | undefined;
+  private observedRawRecord: string | undefined;
+  private observedTime = 0;
+  private reportedLeader = '';
+  private term: Term | undefined;
+  private lastSuccessStart: number | undefined;
+  private lastErr: Error | undefined;
+
+  private watchHandle: LockWatchHandle | undefined;
+  private watchFailures = 0;
+  private cancelRewatch: (() => void) | undefined;
+  private cancelTakeover: (() => void) | undefined;
+  private wakeWaiter: ((reason: WakeReason) => void) | undefined;
+  private pendingWake: WakeReason | undefined;
+
+  /** @throws LeaderElectionConfigError for an invalid configuration (option, value, rule). */
+  constructor(config: LeaderElectorConfig) {
+    this.config = resolveConfig(config);
+    this.identity = this.config.identity;
+    this.name = this.config.name;
+    this.lockName = this.config.lock.describe();
+    // Rounded up: followers must never wait less than the leader assumes (see the module doc).
+    this.leaseDurationSeconds = Math.ceil(this.config.leaseDuration / 1000);
+    this.config.metrics.off(this.name);
+  }
+
+  /** Starts competing (idempotent). The loop runs until `stop()`; it never gives up. */
+  start(): void {
+    if (this.state === 'running') return;
+    if (this.state === 'stopping') {
+      this.config.logger.warn(messages.logStartWhileStopping(this.lockName));
+      return;
+    }
+    this.state = 'running';
+    this.stopRequested = false;
+    this.stopCalled = false;
+    this.fatalError = undefined;
+    this.watchFailures = 0;
+    const controller = new AbortController();
+    this.loopController = controller;
+    this.loopDone = this.run(controller.signal).catch((err: unknown) => this.die(err));
+  }
+
+  /**
+   * Stops competing. When leading, the term ends first: `isLeader()` turns false, the term's
+   * signal aborts, `beforeRelease` settles (bounded by `renewDeadline`), the lease is released
+   * (if `release`), then `onStoppedLeading` runs. Resolves when all of that is done, the watch is
+   * closed and no timer is left.
+   * @param options.release release the lease. @default config.releaseOnCancel (true)
+   */
+  stop(options: { release?: boolean } = {}): Promise<void> {
+    if (this.stopping) return this.stopping;
+    if (this.state !== 'running') {
+      this.stopCalled = true;
+      if (this.state === 'idle') this.state = 'stopped';
+      return Promise.resolve();
+    }
+    const release = options.release ?? this.config.releaseOnCancel;
+    this.stopRequested = true;
+    this.stopCalled = true;
+    this.state = 'stopping';
+    this.stopping = this.shutDown(release).finally(() => {
+      this.stopping = undefined;
+    });
+    return this.stopping;
+  }
+
+  /**
+   * True only while this replica holds the lease and its last successful acquire/renew request
+   * started less than `renewDeadline` ago, judged now on the monotonic clock: a paused process
+   * or a hanging renewal stops being leader on time even if no timer has fired.
+   */
+  isLeader(): boolean {
+    return this.activeTerm() !== undefined;
+  }
+
+  /** The last observed holder; undefined when none was seen or the lease is free. */
+  getLeader(): string | undefined {
+    return this.observedRecord?.holderIdentity || undefined;
+  }
+
+  /** A copy of the last observed (or written) record. */
+  getRecord(): LeaderElectionRecord | undefined {
+    return this.observedRecord ? copyRecord(this.observedRecord) : undefined;
+  }
+
+  /** The lease's `leaderTransitions` for the current term while leading, else undefined. */
+  fencingToken(): number | undefined {
+    return this.activeTerm()?.fencingToken;
+  }
+
+  /** The current term's signal (aborted when it ends); an already-aborted signal when not leading. */
+  leadershipSignal(): AbortSignal {
+    return this.activeTerm()?.controller.signal ?? ABORTED_SIGNAL;
+  }
+
+  /** Resolves when (or at once if) this replica leads; rejects with `signal.reason` on abort. */
+  whenLeader(signal?: AbortSignal): Promise<void> {
+    if (this.isLeader()) return Promise.resolve();
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = () => {
+        this.leaderWaiters.delete(waiter);
+        reject(signal?.reason);
+      };
+      const waiter = () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      this.leaderWaiters.add(waiter);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  status(): LeaderElectorStatus {
+    return this.state;
+  }
+
+  /** The last error a lock request failed with; cleared by the next successful request. */
+  lastError(): Error | undefined {
+    return this.lastErr;
+  }
+
+  /** `clock.now()` at the start of the last successful acquire/renew request. */
+  lastRenewAt(): number | undefined {
+    return this.lastSuccessStart;
+  }
+
+  /**
+   * client-go's watchdog (`HealthzAdaptor`): an Error when this replica holds the lease (the
+   * observed holder is itself) but has not renewed it for `leaseDuration +
+   * maxTolerableExpiredLease`, or when the loop died without `stop()`; else undefined.
+   */
+  check(maxTolerableExpiredLease: number): Error | undefined {
+    if (typeof maxTolerableExpiredLease !== 'number' || !(maxTolerableExpiredLease >= 0)) {
+      throw new LeaderElectionConfigError(
+        'maxTolerableExpiredLease',
+        messages.toleranceInvalid(maxTolerableExpiredLease),
+      );
+    }
+    if (this.fatalError && !this.stopCalled) {
+      return new Error(messages.electionLoopDied(this.name, this.fatalError), {
+        cause: this.fatalError,
+      });
+    }
+    if (this.state !== 'running') return undefined;
+    if (this.observedRecord?.holderIdentity !== this.identity) return undefined;
+    if (
+      this.config.clock.now() - this.observedTime >
+      this.config.leaseDuration + maxTolerableExpiredLease
+    ) {
+      return new Error(messages.failedToRenewLeadership(this.name));
+    }
+    return undefined;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // The loop
+  // ------------------------------------------------------------------------------------------
+
+  private async run(signal: AbortSignal): Promise<void> {
+    const { clock, logger, retryPeriod, random } = this.config;
+    while (!signal.aborted) {
+      try {
+        if (!(await this.acquire(signal))) break;
+        const term = this.term;
+        if (term) await this.lead(term);
+      } catch (err) {
+        // A bug must not end the election: log it, close the term, and go on competing.
+        logger.error(messages.logLoopError(this.lockName, err));
+        if (this.term && !this.term.ended) {
+          await this.endTerm(messages.reasonUnexpectedError(), false);
+        }
+        await sleep(clock, jitter(retryPeriod, JITTER_FACTOR, random), signal);
+      }
+    }
+  }
+
+  /** The loop itself threw (it should not): record it for check() and clean up. */
+  private die(err: unknown): void {
+    this.fatalError = toError(err);
+    this.config.logger.error(messages.logLoopError(this.lockName, err));
+    if (this.stopRequested) return;
+    if (this.term && !this.term.ended) void this.endTerm(messages.reasonUnexpectedError(), false);
+    this.closeWatch();
+    this.clearTimers();
+    this.state = 'stopped';
+  }
+
+  private async shutDown(release: boolean): Promise<void> {
+    this.releaseTried = false;
+    this.clearTimers();
+    const term = this.term;
+    const termEnding = term
+      ? term.ended
+        ? term.ending
+        : this.endTerm(messages.reasonStopped(), release)
+      : undefined;
+    this.loopController?.abort(new Error(messages.reasonStopped()));
+    this.wake('stop');
+    await this.loopDone;
+    await termEnding;
+    // Still the holder without a term (a term lost to a hung API, or an acquire that succeeded
+    // while stopping): hand the lease back too. release() re-reads it first.
+    if (release && !this.releaseTried && this.observedRecord?.holderIdentity === this.identity) {
+      await this.release();
+    }
+    this.closeWatch();
+    this.clearTimers();
+    this.state = 'stopped';
+  }
+
+  private async acquire(signal: AbortSignal): Promise<boolean> {
+    const { clock, logger, renewDeadline } = this.config;
+    logger.log(messages.logAttemptingToAcquire(this.lockName));
+    let reason: WakeReason | undefined;
+    for (;;) {
+      if (signal.aborted) return false;
+      this.pendingWake = undefined;
+      // A release seen on the watch: the lock already holds the released object's version,
+      // so the takeover can be written without reading the lease first.
+      const useObserved =
+        reason === 'released' &&
+        this.observedRecord?.holderIdentity === '' &&
+        this.observedRawRecord !== undefined;
+      const result = await this.tryAcquireOrRenew(signal, useObserved);
+      this.maybeReportTransition();
+      this.ensureWatch();
+      if (signal.aborted) return false;
+      if (result.ok) {
+        const elapsed = clock.now() - result.requestStart;
+        this.noteSuccess(result.requestStart);
+        if (elapsed < renewDeadline) return true;
+        // The lease is ours, but the request took so long that no leadership time is left.
+        logger.warn(messages.logStaleSuccess(this.lockName, elapsed));
+        reason = undefined;
+        continue;
+      }
+      logger.debug?.(messages.logFailedToAcquire(this.lockName));
+      reason = await this.waitForNextAttempt(result.reason, signal);
+    }
+  }
+
+  /** Polls (jittered), or with a healthy watch sleeps until expiry, a release or a deletion. */
+  private async waitForNextAttempt(
+    failure: Exclude<AttemptResult, { ok: true }>['reason'],
+    signal: AbortSignal,
+  ): Promise<WakeReason> {
+    const { retryPeriod, random } = this.config;
+    for (;;) {
+      if (signal.aborted) return 'stop';
+      const watching = this.config.watch && this.watchHandle !== undefined;
+      const quiet = watching && failure === 'held';
+      // Quiet waiting relies on the takeover timer that the last observation armed.
+      if (quiet && !this.cancelTakeover) this.scheduleTakeover();
+      if (this.pendingWake !== undefined) {
+        const pending = this.pendingWake;
+        this.pendingWake = undefined;
+        if (pending !== 'mode') return pending;
+        continue;
+      }
+      const wakeReason = await this.waitForWake(
+        quiet ? undefined : jitter(retryPeriod, JITTER_FACTOR, random),
+        signal,
+      );
+      if (wakeReason !== 'mode') return wakeReason;
+    }
+  }
+
+  private waitForWake(ms: number | undefined, signal: AbortSignal): Promise<WakeReason> {
+    return new Promise((resolve) => {
+      let cancelTimer: (() => void) | undefined;
+      const finish = (reason: WakeReason) => {
+        cancelTimer?.();
+        signal.removeEventListener('abort', onAbort);
+        if (this.wakeWaiter === finish) this.wakeWaiter = undefined;
+        resolve(reason);
+      };
+      const onAbort = () => finish('stop');
+      if (signal.aborted) return finish('stop');
+      signal.addEventListener('abort', onAbort, { once: true });
+      if (ms !== undefined) cancelTimer = this.config.clock.setTimer(() => finish('poll'), ms);
+      this.wakeWaiter = finish;
+    });
+  }
+
+  /** Wakes a waiting acquire loop, or leaves the reason for the next wait. */
+  private wake(reason: WakeReason): void {
+    const waiter = this.wakeWaiter;
+    if (waiter) {
+      this.wakeWaiter = undefined;
+      waiter(reason);
+      return;
+    }
+    // Keep the most useful pending reason: an expiry or release beats a mode change.
+    if (this.pendingWake === undefined || this.pendingWake === 'mode') this.pendingWake = reason;
+  }
+
+  private async lead(term: Term): Promise<void> {
+    const { clock, retryPeriod, logger } = this.config;
+    while (!term.ended) {
+      await sleep(clock, retryPeriod, term.controller.signal);
+      if (term.ended) break;
+      const renewed = await this.renewRound(term);
+      if (!renewed && !term.ended) {
+        logger.warn(messages.logFailedToRenew(this.lockName, messages.reasonRenewFailed()));
+        await this.endTerm(messages.reasonRenewFailed(), false);
+      }
+    }
+    await term.ending;
+  }
+
+  /**
+   * One client-go renew round: attempts at a fixed `retryPeriod` rate until one succeeds or
+   * `renewDeadline` (from the round's start) passes. Every request's signal combines that
+   * deadline, the term's end and `requestTimeout`.
+   */
+  private async renewRound(term: Term): Promise<boolean> {
+    const { clock, renewDeadline, retryPeriod, logger, metrics } = this.config;
+    const roundStart = clock.now();
+    const round = deadlineSignal(
+      clock,
+      term.controller.signal,
+      renewDeadline,
+      () => new LockError('Timeout', messages.reasonRenewDeadlineExceeded(renewDeadline)),
+    );
+    try {
+      let nextTick = roundStart + retryPeriod;
+      for (;;) {
+        const result = await this.tryAcquireOrRenew(round.signal, false);
+        this.maybeReportTransition();
+        if (term.ended) return false;
+        if (result.ok) {
+          this.noteSuccess(result.requestStart);
+          if (term.ended) return false;
+          metrics.renewLatency?.(this.name, clock.now() - roundStart);
+          logger.verbose?.(messages.logRenewed(this.lockName));
+          return true;
+        }
+        if (result.reason === 'lost' || round.signal.aborted) return false;
+        const now = clock.now();
+        if (nextTick > now) {
+          await sleep(clock, nextTick - now, round.signal);
+          nextTick += retryPeriod;
+        } else {
+          // Like a Go ticker: one missed tick fires at once, the others are dropped.
+          nextTick = roundStart + (Math.floor((now - roundStart) / retryPeriod) + 1) * retryPeriod;
+        }
+        if (round.signal.aborted || term.ended) return false;
+      }
+    } finally {
+      round.dispose();
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // tryAcquireOrRenew (client-go §1.6)
+  // ------------------------------------------------------------------------------------------
+
+  /**
+   * One attempt to acquire or renew. `useObserved` skips the GET and works from the record the
+   * watch just delivered (a release); any failure then falls back to the normal path.
+   */
+  private async tryAcquireOrRenew(
+    parent: AbortSignal,
+    useObserved: boolean,
+  ): Promise<AttemptResult> {
+    const { clock, lock, logger, metrics } = this.config;
+    const now = clock.now();
+    const wallNow = clock.wallNow();
+    const wasLeading = this.activeTerm() !== undefined;
+    const desired: LeaderElectionRecord = {
+      holderIdentity: this.identity,
+      leaseDurationSeconds: this.leaseDurationSeconds,
+      acquireTime: wallNow,
+      renewTime: wallNow,
+      leaderTransitions: 0,
+    };
+
+    // 1. Fast path: the leader updates from its cached object, without a GET.
+    const observed = this.observedRecord;
+    if (observed?.holderIdentity === this.identity && this.isLeaseValid(now)) {
+      desired.acquireTime = observed.acquireTime;
+      desired.leaderTransitions = observed.leaderTransitions;
+      const start = clock.now();
+      try {
+        await this.request(parent, (options) => lock.update(desired, options));
+        this.lastErr = undefined;
+        this.setObservedRecord(desired);
+        return { ok: true, requestStart: start };
+      } catch (err) {
+        if (parent.aborted) return { ok: false, reason: 'aborted' };
+        // A 409 here is routine (e.g. our own earlier write whose answer was lost): debug only.
+        if (isConflict(err)) metrics.conflict?.(this.name);
+        logger.debug?.(messages.logOptimisticUpdateFailed(this.lockName, err));
+      }
+    }
+
+    // 2. Slow path: read the lock (or create it).
+    let old: LeaderElectionRecord;
+    let oldRaw: string;
+    if (useObserved && this.observedRecord && this.observedRawRecord !== undefined) {
+      old = this.observedRecord;
+      oldRaw = this.observedRawRecord;
+    } else {
+      try {
+        const got = await this.request(parent, (options) => lock.get(options));
+        this.lastErr = undefined;
+        old = got.record;
+        oldRaw = got.raw;
+      } catch (err) {
+        if (parent.aborted) return { ok: false, reason: 'aborted' };
+        if (!isNotFound(err)) {
+          this.lastErr = toError(err);
+          logger.error(messages.logErrorRetrievingLock(this.lockName, err));
+          return { ok: false, reason: 'error' };
+        }
+        const start = clock.now();
+        try {
+          await this.request(parent, (options) => lock.create(desired, options));
+        } catch (createErr) {
+          if (parent.aborted) return { ok: false, reason: 'aborted' };
+          if (isAlreadyExists(createErr) || isConflict(createErr)) {
+            metrics.conflict?.(this.name);
+            logger.debug?.(messages.logErrorCreatingLock(this.lockName, createErr));
+            return { ok: false, reason: 'conflict' };
+          }
+          this.lastErr = toError(createErr);
+          logger.error(messages.logErrorCreatingLock(this.lockName, createErr));
+          return { ok: false, reason: 'error' };
+        }
+        this.lastErr = undefined;
+        this.setObservedRecord(desired);
+        return { ok: true, requestStart: start };
+      }
+    }
+
+    // 3. Observe: a changed raw record restarts the expiry clock.
+    if (oldRaw !== this.observedRawRecord) {
+      this.observedRawRecord = oldRaw;
+      this.setObservedRecord(old);
+      this.afterObservation();
+    }
+    const holder = old.holderIdentity ?? '';
+    if (wasLeading && holder !== this.identity) {
+      void this.endTerm(messages.reasonLeaseTaken(holder), false);
+      return { ok: false, reason: 'lost' };
+    }
+    if (holder !== '' && holder !== this.identity && this.isLeaseValid(now)) {
+      logger.debug?.(messages.logLeaseHeld(this.lockName, holder));
+      return { ok: false, reason: 'held' };
+    }
+
+    // 4. Take over (a new term: transitions + 1) or renew (keep acquireTime and transitions).
+    if (holder === this.identity) {
+      desired.acquireTime = old.acquireTime;
+      desired.leaderTransitions = old.leaderTransitions;
+      metrics.slowpathExercised(this.name);
+    } else {
+      const previous = old.leaderTransitions;
+      desired.leaderTransitions =
+        (Number.isSafeInteger(previous) && previous >= 0 ? previous : 0) + 1;
+    }
+    const start = clock.now();
+    try {
+      await this.request(parent, (options) => lock.update(desired, options));
+    } catch (err) {
+      if (parent.aborted) return { ok: false, reason: 'aborted' };
+      if (useObserved) return this.tryAcquireOrRenew(parent, false);
+      if (isConflict(err)) {
+        metrics.conflict?.(this.name);
+        logger.debug?.(messages.logFailedToUpdate(this.lockName, err));
+        return { ok: false, reason: 'conflict' };
+      }
+      this.lastErr = toError(err);
+      logger.error(messages.logFailedToUpdate(this.lockName, err));
+      return { ok: false, reason: 'error' };
+    }
+    this.lastErr = undefined;
+    this.setObservedRecord(desired);
+    return { ok: true, requestStart: start };
+  }
+
+  /** One lock request, bounded by `parent` and `requestTimeout`, even if the lock ignores its signal. */
+  private async request<T>(
+    parent: AbortSignal,
+    send: (options: LockRequestOptions) => Promise<T>,
+  ): Promise<T> {
+    const { clock, requestTimeout } = this.config;
+    const bounded = deadlineSignal(
+      clock,
+      parent,
+      requestTimeout,
+      () => new LockError('Timeout', messages.requestTimedOut(this.lockName, requestTimeout)),
+    );
+    try {
+      return await raceSignal(
+        Promise.resolve().then(() => send({ signal: bounded.signal })),
+        bounded.signal,
+      );
+    } finally {
+      bounded.dispose();
+    }
+  }
+
+  private isLeaseValid(now: number): boolean {
+    const record = this.observedRecord;
+    if (!record) return false;
+    const seconds = Number.isFinite(record.leaseDurationSeconds) ? record.leaseDurationSeconds : 0;
+    return this.observedTime + seconds * 1000 > now;
+  }
+
+  private setObservedRecord(record: LeaderElectionRecord): void {
+    this.observedRecord = copyRecord(record);
+    this.observedTime = this.config.clock.now();
+  }
+
+  /** After a changed record was observed: a foreign holder ends our term; followers re-plan. */
+  private afterObservation(): void {
+    const term = this.term;
+    const holder = this.observedRecord?.holderIdentity ?? '';
+    if (term && !term.ended && holder !== this.identity) {
+      void this.endTerm(messages.reasonLeaseTaken(holder), false);
+    }
+    if (this.config.watch && !this.activeTerm()) this.scheduleTakeover();
+  }
+
+  /** client-go's maybeReportTransition: tell onNewLeader when the observed holder changed. */
+  private maybeReportTransition(): void {
+    const holder = this.observedRecord?.holderIdentity;
+    if (holder === undefined || holder === this.reportedLeader) return;
+    const previous = this.reportedLeader;
+    this.reportedLeader = holder;
+    if (previous !== '') this.config.metrics.transition?.(this.name);
+    this.config.logger.debug?.(messages.logNewLeader(this.lockName, holder));
+    const onNewLeader = this.config.callbacks.onNewLeader;
+    if (onNewLeader) this.invoke('onNewLeader', () => onNewLeader(holder));
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Terms
+  // ------------------------------------------------------------------------------------------
+
+  /** The current term if leadership holds right now; ends a term whose deadline has passed. */
+  private activeTerm(): Term | undefined {
+    const term = this.term;
+    if (!term || term.ended) return undefined;
+    if (this.observedRecord?.holderIdentity !== this.identity) return undefined;
+    const start = this.lastSuccessStart;
+    if (start === undefined || this.config.clock.now() - start >= this.config.renewDeadline) {
+      void this.endTerm(messages.reasonRenewDeadlineExceeded(this.config.renewDeadline), false);
+      return undefined;
+    }
+    return term;
+  }
+
+  private noteSuccess(requestStart: number): void {
+    this.lastSuccessStart = requestStart;
+    this.lastErr = undefined;
+    this.config.metrics.renewed?.(this.name, requestStart);
+    const term = this.term;
+    if (term && !term.ended) this.scheduleTermDeadline(term);
+    else if (!term) this.beginTermIfLeading();
+  }
+
+  /** Called after a successful acquire: a new term starts if the result is still fresh. */
+  private beginTermIfLeading(): void {
+    const { clock, renewDeadline } = this.config;
+    if (this.stopRequested || this.term) return;
+    const start = this.lastSuccessStart;
+    if (start === undefined || clock.now() - start >= renewDeadline) return;
+    if (this.observedRecord?.holderIdentity !== this.identity) return;
+    this.beginTerm(this.observedRecord.leaderTransitions);
+  }
+
+  private beginTerm(fencingToken: number): void {
+    const { lock, metrics, logger, callbacks } = this.config;
+    const term: Term = { controller: new AbortController(), fencingToken, ended: false };
+    this.term = term;
+    this.cancelTakeoverTimer();
+    this.scheduleTermDeadline(term);
+    try {
+      lock.recordEvent('became leader');
+    } catch {
+      // Events are best effort; the lock contract says recordEvent never throws.
+    }
+    metrics.on(this.name);
+    logger.log(messages.logAcquired(this.lockName, this.identity, fencingToken));
+    for (const waiter of [...this.leaderWaiters]) waiter();
+    this.leaderWaiters.clear();
+    const onStartedLeading = callbacks.onStartedLeading;
+    if (onStartedLeading) {
+      const context = { signal: term.controller.signal, identity: this.identity, fencingToken };
+      // Not awaited: leader work may run for the whole term.
+      this.invoke('onStartedLeading', () => onStartedLeading(context));
+    }
+  }
+
+  /** Ends the term when `lastSuccessStart + renewDeadline` passes (and not a moment later). */
+  private scheduleTermDeadline(term: Term): void {
+    const { clock, renewDeadline } = this.config;
+    term.cancelDeadline?.();
+    term.cancelDeadline = undefined;
+    const start = this.lastSuccessStart ?? Number.NEGATIVE_INFINITY;
+    const due = start + renewDeadline - clock.now();
+    if (due <= 0) {
+      void this.endTerm(messages.reasonRenewDeadlineExceeded(renewDeadline), false);
+      return;
+    }
+    term.cancelDeadline = clock.setTimer(() => {
+      term.cancelDeadline = undefined;
+      // activeTerm() ends the term if the deadline passed; a timer that fired early re-arms.
+      if (this.activeTerm() === term) this.scheduleTermDeadline(term);
+    }, due);
+  }
+
+  /**
+   * The one place a term ends. Synchronously: `isLeader()` turns false, the signal aborts, the
+   * gauge drops. Then, asynchronously: (on release) `beforeRelease` and the release, the
+   * `stopped leading` event, and `onStoppedLeading`. Idempotent: returns the same promise.
+   */
+  private endTerm(reason: string, release: boolean): Promise<void> {
+    const term = this.term;
+    if (!term) return Promise.resolve();
+    if (term.ending) return term.ending;
+    term.ended = true;
+    term.cancelDeadline?.();
+    term.cancelDeadline = undefined;
+    const { metrics, logger } = this.config;
+    if (this.stopRequested) logger.log(messages.logTermEnded(this.lockName, reason));
+    else logger.warn(messages.logTermEnded(this.lockName, reason));
+    term.ending = this.finishTerm(term, release);
+    term.controller.abort(new Error(messages.leadershipEnded(this.lockName, reason)));
+    metrics.off(this.name);
+    return term.ending;
+  }
+
+  private async finishTerm(term: Term, release: boolean): Promise<void> {
+    // Let the synchronous part of endTerm (abort, gauge) complete before anything else runs.
+    await Promise.resolve();
+    const { lock, callbacks, beforeRelease, renewDeadline } = this.config;
+    if (release) {
+      if (beforeRelease) await this.invokeBounded('beforeRelease', beforeRelease, renewDeadline);
+      await this.release();
+    }
+    try {
+      lock.recordEvent('stopped leading');
+    } catch {
+      // Best effort, as above.
+    }
+    const onStoppedLeading = callbacks.onStoppedLeading;
+    if (onStoppedLeading) {
+      await this.invokeBounded('onStoppedLeading', () => onStoppedLeading(), renewDeadline);
+    }
+    if (this.term === term) this.term = undefined;
+    if (this.state === 'running' && this.config.watch) this.scheduleTakeover();
+  }
+
+  /**
+   * client-go's release (v0.37): re-read the lock; if we still hold it, write holder `''` with a
+   * 1 s lease, keeping the transitions (and strategy/preferredHolder for a hand-over). Conflicts
+   * are retried with a fresh read until `renewDeadline` has passed.
+   */
+  private async release(): Promise<boolean> {
+    const { clock, lock, logger, metrics, renewDeadline } = this.config;
+    this.releaseTried = true;
+    const never = new AbortController().signal;
+    const bounded = deadlineSignal(
+      clock,
+      never,
+      renewDeadline,
+      () => new LockError('Timeout', messages.reasonRenewDeadlineExceeded(renewDeadline)),
+    );
+    try {
+      for (let attempt = 1; ; attempt++) {
+        let fresh: LeaderElectionRecord;
+        try {
+          fresh = (await this.request(bounded.signal, (options) => lock.get(options))).record;
+        } catch (err) {
+          if (isNotFound(err)) logger.log(messages.logReleaseLockNotFound(this.lockName));
+          else logger.error(messages.logErrorRetrievingForRelease(this.lockName, err));
+          return false;
+        }
+        if (fresh.holderIdentity !== this.identity) {
+          logger.debug?.(messages.logReleaseNotHolder(this.lockName, fresh.holderIdentity));
+          return true;
+        }
+        const now = clock.wallNow();
+        const released: LeaderElectionRecord = {
+          holderIdentity: '',
+          leaseDurationSeconds: 1,
+          acquireTime: now,
+          renewTime: now,
+          leaderTransitions: fresh.leaderTransitions,
+        };
+        if (fresh.strategy) released.strategy = fresh.strategy;
+        if (fresh.preferredHolder) released.preferredHolder = fresh.preferredHolder;
+        try {
+          await this.request(bounded.signal, (options) => lock.update(released, options));
+        } catch (err) {
+          if (isConflict(err) && !bounded.signal.aborted && attempt < MAX_RELEASE_ATTEMPTS) {
+            metrics.conflict?.(this.name);
+            logger.debug?.(messages.logConflictReleasing(this.lockName));
+            continue;
+          }
+          logger.error(messages.logFailedToRelease(this.lockName, err));
+          return false;
+        }
+        this.setObservedRecord(released);
+        logger.log(messages.logReleased(this.lockName));
+        return true;
+      }
+    } finally {
+      bounded.dispose();
+    }
+  }
+
+  /** Runs a user callback; a throw or rejection is logged and never reaches the loop. */
+  private invoke(callback: string, fn: () => unknown): Promise<void> | undefined {
+    try {
+      const result = fn();
+      if (isThenable(result)) {
+        return Promise.resolve(result).then(
+          () => undefined,
+          (err: unknown) =>
+            this.config.logger.error(messages.logCallbackFailed(callback, this.lockName, err)),
+        );
+      }
+    } catch (err) {
+      this.config.logger.error(messages.logCallbackFailed(callback, this.lockName, err));
+    }
+    return undefined;
+  }
+
+  /** Like invoke(), but awaits the callback for at most `ms`. */
+  private async invokeBounded(callback: string, fn: () => unknown, ms: number): Promise<void> {
+    const settled = this.invoke(callback, fn);
+    if (!settled) return;
+    let cancel: (() => void) | undefined;
+    const timedOut = new Promise<boolean>((resolve) => {
+      cancel = this.config.clock.setTimer(() => resolve(true), ms);
+    });
+    const late = await Promise.race([settled.then(() => false), timedOut]);
+    cancel?.();
+    if (late) this.config.logger.warn(messages.logCallbackTimedOut(callback, this.lockName, ms));
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Watch-driven follower
+  // ------------------------------------------------------------------------------------------
+
+  private ensureWatch(): void {
+    if (!this.config.watch || !this.config.lock.watch) return;
+    if (this.watchHandle || this.cancelRewatch || this.stopRequested) return;
+    if (this.state !== 'running') return;
+    this.openWatch();
+  }
+
+  private openWatch(): void {
+    const { clock, lock, logger } = this.config;
+    const openedAt = clock.now();
+    let delivered = false;
+    let closed = false;
+    let handle: LockWatchHandle | undefined;
+    const onClose = (err?: Error) => {
+      if (closed) return;
+      closed = true;
+      if (this.watchHandle === handle) this.watchHandle = undefined;
+      const healthy = delivered || clock.now() - openedAt >= WATCH_HEALTHY_AFTER_MS;
+      this.watchClosed(err, healthy);
+    };
+    try {
+      handle = lock.watch!({
+        onEvent: (event) => {
+          if (closed || this.stopRequested) return;
+          delivered = true;
+          this.watchFailures = 0;
+          try {
+            this.onWatchEvent(event);
+          } catch (err) {
+            logger.error(messages.logLoopError(this.lockName, err));
+          }
+        },
+        onClose,
+      });
+    } catch (err) {
+      onClose(toError(err));
+      return;
+    }
+    if (closed) {
+      handle?.stop();
+      return;
+    }
+    this.watchHandle = handle;
+  }
+
+  private watchClosed(err: Error | undefined, healthy: boolean): void {
+    if (this.stopRequested || this.state !== 'running') return;
+    const { logger, random } = this.config;
+    if (!err && healthy) {
+      // The server ends watches routinely (timeoutSeconds); the lock resumes from the last
+      // version, so nothing is missed by reopening at once.
+      this.watchFailures = 0;
+      logger.debug?.(messages.logWatchReopened(this.lockName));
+      this.ensureWatch();
+      return;
+    }
+    const base = Math.min(WATCH_BACKOFF_MAX_MS, WATCH_BACKOFF_MIN_MS * 2 ** this.watchFailures);
+    const delay = jitter(base, 0.2, random);
+    this.watchFailures += 1;
+    if (err) logger.warn(messages.logWatchClosed(this.lockName, err, delay));
+    else logger.debug?.(messages.logWatchClosed(this.lockName, err, delay));
+    this.cancelRewatch = this.config.clock.setTimer(() => {
+      this.cancelRewatch = undefined;
+      this.ensureWatch();
+      this.wake('mode');
+    }, delay);
+    // A follower sleeping on the watch switches to polling until the watch is back.
+    this.wake('mode');
+  }
+
+  private onWatchEvent(event: LockWatchEvent): void {
+    const term = this.activeTerm();
+    if (event.type === 'DELETED') {
+      if (term) {
+        // Only the deletion of the version we wrote last ends the term; an older DELETED is a
+        // late event from before we re-created the lease.
+        const mine = this.observedRecord;
+        const same =
+          event.record.holderIdentity === this.identity &&
+          event.record.leaderTransitions === mine?.leaderTransitions &&
+          event.record.renewTime?.getTime() === mine?.renewTime?.getTime();
+        if (!same) return;
+        void this.endTerm(messages.reasonLeaseDeleted(), false);
+      }
+      this.observedRecord = undefined;
+      this.observedRawRecord = undefined;
+      this.cancelTakeoverTimer();
+      this.wake('deleted');
+      return;
+    }
+    if (term) {
+      // Echoes of our own writes, and late events from before our term, change nothing: a
+      // foreign takeover bumps leaderTransitions past our fencing token.
+      if (event.record.holderIdentity === this.identity) return;
+      if (!(event.record.leaderTransitions > term.fencingToken)) return;
+    }
+    if (event.raw !== this.observedRawRecord) {
+      this.observedRawRecord = event.raw;
+      this.setObservedRecord(event.record);
+      this.afterObservation();
+    }
+    this.maybeReportTransition();
+  }
+
+  /**
+   * Followers with a watch: attempt exactly when the observed lease expires on our clock, at
+   * once when it is free (or ours), and not before. Rescheduled on every observed change.
+   */
+  private scheduleTakeover(): void {
+    this.cancelTakeoverTimer();
+    if (this.state !== 'running' || this.stopRequested || this.term) return;
+    const record = this.observedRecord;
+    if (!record) return;
+    if (record.holderIdentity === '') return this.wake('released');
+    if (record.holderIdentity === this.identity) return this.wake('expiry');
+    const seconds = Number.isFinite(record.leaseDurationSeconds) ? record.leaseDurationSeconds : 0;
+    const due = this.observedTime + seconds * 1000 + 1 - this.config.clock.now();
+    this.cancelTakeover = this.config.clock.setTimer(
+      () => {
+        this.cancelTakeover = undefined;
+        this.wake('expiry');
+      },
+      Math.max(0, due),
+    );
+  }
+
+  private cancelTakeoverTimer(): void {
+    this.cancelTakeover?.();
+    this.cancelTakeover = undefined;
+  }
+
+  private closeWatch(): void {
+    const handle = this.watchHandle;
+    this.watchHandle = undefined;
+    try {
+      handle?.stop();
+    } catch (err) {
+      this.config.logger.debug?.(messages.logLoopError(this.lockName, err));
+    }
+  }
+
+  private clearTimers(): void {
+    this.cancelTakeoverTimer();
+    this.cancelRewatch?.();
+    this.cancelRewatch = undefined;
+  }
+}
