@@ -12,7 +12,9 @@ import { SampleEventsService } from './sample-events.service.js';
 
 async function bootstrap(): Promise<void> {
   const config = SampleConfig.fromEnv(process.env);
-  const app = await NestFactory.create(AppModule.forRoot(config));
+  const app = await NestFactory.create(AppModule.forRoot(config), {
+    logger: config.logLevels(),
+  });
   // SIGTERM (kubectl delete pod, a rollout) → app.close() → the lease is released before exit.
   // The library installs no signal handlers of its own; this line is what wires them.
   app.enableShutdownHooks();

@@ -1,6 +1,10 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { sampleMessages } from './sample.messages.js';
 
+/** Nest log levels, least to most verbose; `LOG_LEVEL` picks where the list stops. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
+export type SampleLogLevel = (typeof LOG_LEVELS)[number];
+
 /** Which replicas report ready on `/health/ready`. */
 export type ReadinessMode = 'all' | 'leader';
 const READINESS_MODES: readonly ReadinessMode[] = ['all', 'leader'];
@@ -32,6 +36,11 @@ export class SampleConfig {
   /** `READINESS`: 'all' (every healthy replica serves) or 'leader' (only the leader is ready). @default 'all' */
   readiness: ReadinessMode = 'all';
   /**
+   * `LOG_LEVEL`: the most verbose level printed. 'debug' also shows every skipped @OnLeader /
+   * @OnFollower call and each election attempt. @default 'log'
+   */
+  logLevel: SampleLogLevel = 'log';
+  /**
    * `SAMPLE_EVENTS=1`: also print one `SAMPLE_EVENT {json}` line per election event and job run,
    * for `npm run demo` to read. @default false
    */
@@ -41,6 +50,11 @@ export class SampleConfig {
    * else ~/.kube/config. Tests pass a `KubeConfig` here.
    */
   kubeConfig?: KubeConfig | string;
+
+  /** The levels Nest should print for `logLevel`. */
+  logLevels(): SampleLogLevel[] {
+    return LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(this.logLevel) + 1);
+  }
 
   /** Reads the environment; throws an Error naming the variable, its value and the fix. */
   static fromEnv(env: NodeJS.ProcessEnv): SampleConfig {
@@ -57,6 +71,7 @@ export class SampleConfig {
     if (env.HOST) config.host = env.HOST;
     if (env.PORT !== undefined && env.PORT !== '') config.port = readPort(env.PORT);
     if (env.READINESS) config.readiness = readChoice('READINESS', env.READINESS, READINESS_MODES);
+    if (env.LOG_LEVEL) config.logLevel = readChoice('LOG_LEVEL', env.LOG_LEVEL, LOG_LEVELS);
     config.emitEvents = env.SAMPLE_EVENTS === '1' || env.SAMPLE_EVENTS === 'true';
     return config;
   }

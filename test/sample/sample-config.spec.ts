@@ -16,6 +16,7 @@ describe('SampleConfig.fromEnv', () => {
     assert.equal(config.readiness, 'all');
     assert.equal(config.emitEvents, false);
     assert.equal(config.jobWorkMs, 300);
+    assert.deepEqual(config.logLevels(), ['fatal', 'error', 'warn', 'log']);
   });
 
   it('reads every variable', () => {
@@ -30,6 +31,7 @@ describe('SampleConfig.fromEnv', () => {
       PORT: '0',
       READINESS: 'leader',
       SAMPLE_EVENTS: '1',
+      LOG_LEVEL: 'debug',
     });
     assert.deepEqual(
       { ...config },
@@ -43,6 +45,7 @@ describe('SampleConfig.fromEnv', () => {
         host: '127.0.0.1',
         port: 0,
         readiness: 'leader',
+        logLevel: 'debug',
         emitEvents: true,
         kubeConfig: undefined,
       },
@@ -65,6 +68,17 @@ describe('SampleConfig.fromEnv', () => {
         sampleMessages.invalidChoice('READINESS', 'leaders', ['all', 'leader']),
       ],
       [{ LEASE_NAME: '  ' }, sampleMessages.emptyLeaseName()],
+      [
+        { LOG_LEVEL: 'trace' },
+        sampleMessages.invalidChoice('LOG_LEVEL', 'trace', [
+          'fatal',
+          'error',
+          'warn',
+          'log',
+          'debug',
+          'verbose',
+        ]),
+      ],
     ];
     for (const [env, message] of cases) {
       assert.throws(() => SampleConfig.fromEnv(env), { message }, JSON.stringify(env));
