@@ -24,8 +24,12 @@ export interface TestTokenOptions {
 export interface KubeApiTestServerOptions {
   /** @default 0 (an ephemeral port) */
   port?: number;
-  /** Serve HTTPS with a throwaway self-signed CA (kubectl sends bearer tokens only over TLS). @default false */
-  tls?: boolean;
+  /**
+   * Serve HTTPS with a throwaway, test-only CA and certificate for 127.0.0.1 (kubectl sends bearer
+   * tokens only over TLS). `true` uses the certificates shipped with this package; pass your own
+   * PEMs to use others. `caPem` and the kubeconfigs then carry the CA. @default false
+   */
+  tls?: boolean | { cert: string; key: string; ca: string };
   /** Accept requests without a token as `system:anonymous` with full access. @default false */
   allowAnonymous?: boolean;
   /** Namespaces that exist at start. @default ['default', 'kube-system'] */
@@ -36,6 +40,16 @@ export interface KubeApiTestServerOptions {
   watchHistory?: number;
   /** Send a BOOKMARK every this many ms on watches that asked for them (0 = never). @default 1000 */
   bookmarkInterval?: number;
+  /**
+   * The CoordinatedLeaderElection feature gate. Off, as in kube-apiserver by default, the server
+   * drops `spec.strategy` / `spec.preferredHolder` from Leases written without them before.
+   * Seed them with `putObject()` or turn this on to test preferred-holder handover. @default false
+   */
+  coordinatedLeaderElection?: boolean;
+  /** How many entries `requests()` keeps (a ring: the oldest go first). @default 10000 */
+  requestLogLimit?: number;
+  /** How many entries `writeLog()` keeps (the oldest go first). @default 100000 */
+  writeLogLimit?: number;
 }
 
 /** Which requests a fault applies to. All given fields must match. */
@@ -71,12 +85,19 @@ export interface FaultHandle {
   clear(): void;
 }
 
-/** One write to a lock object (lease, configmap, endpoints), in order. */
+/**
+ * One write to a lock object (lease, configmap, endpoints) made through the HTTP API, in order.
+ * (Seeding with `putObject()` / `deleteObject()` is not logged.)
+ */
 export interface WriteLogEntry {
   /** Monotonic ms (performance.now()) when it was applied. */
   at: number;
+  /** The client's bearer token ('' for an anonymous request). */
   token: string;
+  /** The request's verb: a PUT that created the object is still `update` (see `created`). */
   verb: 'create' | 'update' | 'patch' | 'delete';
+  /** True when the write created the object (POST, or a PUT to a missing Lease / Endpoints). */
+  created: boolean;
   resource: string;
   namespace: string;
   name: string;
@@ -85,8 +106,32 @@ export interface WriteLogEntry {
   object: Record<string, unknown>;
 }
 
-/** Request counts, per token and verb (`counts[token][verb]`), plus totals. */
+/**
+ * Request counts, per token and verb (`byToken[token][verb]`), plus the total. Verbs are
+ * Kubernetes verbs (get, list, watch, create, update, patch, delete, deletecollection); discovery
+ * and other non-resource requests count under the lower-case HTTP method. Anonymous requests
+ * count under the token ''.
+ */
 export interface RequestCounters {
   byToken: Record<string, Record<string, number>>;
   total: number;
+}
+
+/** One request as the server saw it (`requests()`). */
+export interface RequestLogEntry {
+  /** Monotonic ms (performance.now()) when the request arrived. */
+  at: number;
+  /** The client's bearer token ('' when none was sent). */
+  token: string;
+  /** Kubernetes verb, or the lower-case HTTP method for non-resource paths. */
+  verb: string;
+  /** Plural resource ('' for non-resource paths). */
+  resource: string;
+  namespace: string;
+  name: string;
+  /** HTTP status sent; 0 while pending or when no answer was sent (hang, drop-response, stop). */
+  status: number;
+  method: string;
+  /** Path and query string as requested. */
+  path: string;
 }
