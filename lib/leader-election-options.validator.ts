@@ -1,10 +1,6 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import { LeaderElectionConfigError } from './core/errors.js';
-import {
-  DEFAULT_LEASE_DURATION_MS,
-  DEFAULT_RENEW_DEADLINE_MS,
-  DEFAULT_RETRY_PERIOD_MS,
-} from './core/leader-elector.config.js';
+import { validateDurations } from './core/leader-elector.config.js';
 import { LOCK_TYPES, type LockType } from './core/locks/lock-factory.types.js';
 import type { ResourceLock } from './core/locks/resource-lock.interface.js';
 import type { LeaderElectionMetrics } from './core/metrics.js';
@@ -12,7 +8,6 @@ import { lockMessages } from './core/messages.js';
 import { DEFAULT_HEALTH_TOLERANCE_MS } from './leader-election.constants.js';
 import {
   INVALID_BOOLEAN,
-  INVALID_DURATION,
   INVALID_ELECTION_OPTIONS,
   INVALID_HEALTH_TOLERANCE,
   INVALID_KUBECONFIG,
@@ -47,9 +42,9 @@ const RESOURCE_LOCK_METHODS = ['get', 'create', 'update', 'recordEvent', 'identi
 
 /**
  * @internal
- * Checks the types and shapes of the module options and applies the defaults. The relations
- * between durations, the lock name and the identity are the core's rules: `new LeaderElector()`
- * and `createLock()` check them, so they are not repeated here.
+ * Checks the types and shapes of the module options and applies the defaults. The timing rules
+ * are the core's (`validateDurations`), and the lock name, namespace and identity rules are
+ * `createLock()`'s, so they are not repeated here.
  */
 export function validateModuleOptions(input: unknown): ResolvedModuleOptions {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
@@ -80,14 +75,19 @@ export function validateModuleOptions(input: unknown): ResolvedModuleOptions {
     if (typeof value !== 'boolean') return fail(option, INVALID_BOOLEAN(option, value));
     return value;
   };
-  const duration = (option: string, fallback: number): number => {
-    const value = options[option];
-    if (value === undefined) return fallback;
-    if (typeof value !== 'number' || Number.isNaN(value)) {
-      return fail(option, INVALID_DURATION(option, value));
-    }
-    return value;
-  };
+
+  // The core's timing rules, checked here already so they fail before any kubeconfig is read.
+  let durations: ReturnType<typeof validateDurations>;
+  try {
+    durations = validateDurations({
+      leaseDuration: options['leaseDuration'] as number | undefined,
+      renewDeadline: options['renewDeadline'] as number | undefined,
+      retryPeriod: options['retryPeriod'] as number | undefined,
+    });
+  } catch (error) {
+    const option = error instanceof LeaderElectionConfigError ? error.option : 'leaseDuration';
+    return fail(option, (error as Error).message);
+  }
 
   const lock = options['lock'] ?? 'leases';
   if (!LOCK_TYPES.includes(lock as LockType)) {
@@ -139,9 +139,9 @@ export function validateModuleOptions(input: unknown): ResolvedModuleOptions {
     namespace: optionalString('namespace', (v) => INVALID_NON_EMPTY_STRING('namespace', v)),
     identity: optionalString('identity', lockMessages.emptyIdentity),
     lock: lock as LockType,
-    leaseDuration: duration('leaseDuration', DEFAULT_LEASE_DURATION_MS),
-    renewDeadline: duration('renewDeadline', DEFAULT_RENEW_DEADLINE_MS),
-    retryPeriod: duration('retryPeriod', DEFAULT_RETRY_PERIOD_MS),
+    leaseDuration: durations.leaseDuration,
+    renewDeadline: durations.renewDeadline,
+    retryPeriod: durations.retryPeriod,
     releaseOnShutdown: boolean('releaseOnShutdown', true),
     watch: boolean('watch', true),
     kubeConfig: kubeConfig as KubeConfig | string | undefined,

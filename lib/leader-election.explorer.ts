@@ -66,7 +66,7 @@ export class LeaderElectionExplorer {
         // their application through the prototype. Singletons are bound by instance only, so a
         // stray `new` of their class is not mistaken for the application's instance.
         if (isStatic) bindGatedInstance(bindings, instance, host);
-        else bindGatedPrototype(bindings, prototype, host);
+        if (!isStatic || wrapper.isTransient) bindGatedPrototype(bindings, prototype, host);
       }
     }
   }

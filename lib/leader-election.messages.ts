@@ -35,9 +35,6 @@ export const INVALID_NON_EMPTY_STRING = (option: string, value: unknown) =>
 export const INVALID_BOOLEAN = (option: string, value: unknown) =>
   `${option} (${describeValue(value)}) must be true or false.`;
 
-export const INVALID_DURATION = (option: string, value: unknown) =>
-  `${option} (${describeValue(value)}) must be a number of milliseconds.`;
-
 export const INVALID_HEALTH_TOLERANCE = (value: unknown) =>
   `healthTolerance (${describeValue(value)}) must be a finite number of milliseconds >= 0 (default 20000).`;
 

@@ -248,6 +248,11 @@ export class LeaderElectionService
           leader: context.identity,
           fencingToken: context.fencingToken,
         });
+        // The term ends when its signal aborts; onStoppedLeading comes later (after the
+        // release), so leadership$ follows the signal to say "not leading" on time.
+        const ended = () => this.update(election, { leading: false, fencingToken: undefined });
+        if (context.signal.aborted) ended();
+        else context.signal.addEventListener('abort', ended, { once: true });
         return this.registry.invoke('OnStartedLeading', election.name, [context]);
       },
       onStoppedLeading: () => {

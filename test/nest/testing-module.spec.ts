@@ -386,3 +386,31 @@ test('request-scoped: @OnLeader gates per-request instances; lifecycle handlers 
     await app.close();
   }
 });
+
+@Injectable({ scope: Scope.TRANSIENT })
+class TransientWorker {
+  @OnLeader()
+  work() {
+    return 'worked';
+  }
+}
+
+@Injectable()
+class TransientConsumer {
+  constructor(readonly worker: TransientWorker) {}
+}
+
+test('transient providers: each injected instance is gated by its application', async () => {
+  const { app } = await boot({
+    imports: [LeaderElectionTestingModule.forRoot()],
+    providers: [TransientWorker, TransientConsumer],
+  });
+  try {
+    const worker = app.get(TransientConsumer).worker;
+    assert.equal(worker.work(), undefined);
+    await app.get(LeaderElectionTestingService).becomeLeader();
+    assert.equal(worker.work(), 'worked');
+  } finally {
+    await app.close();
+  }
+});
