@@ -14,6 +14,6 @@ export function jitter(
   let r = random();
   // A custom random source outside [0, 1) must not shorten the wait below `duration` or blow it up.
   if (!(r >= 0)) r = 0;
-  if (r >= 1) r = 1 - Number.EPSILON;
+  if (r >= 1) r = 1 - 1e-9;
   return duration + r * factor * duration;
 }

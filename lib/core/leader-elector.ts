@@ -38,6 +38,7 @@ import {
   type LeaderElectorStatus,
   type ResolvedLeaderElectorConfig,
 } from './leader-elector.config.js';
+import type { LeaderElectionLogger } from './logger.js';
 import * as messages from './messages.js';
 import type {
   LockRequestOptions,
@@ -74,6 +75,26 @@ const ABORTED_SIGNAL: AbortSignal = AbortSignal.abort(new Error(messages.notLead
 
 const isThenable = (value: unknown): value is PromiseLike<unknown> =>
   typeof (value as PromiseLike<unknown> | undefined)?.then === 'function';
+
+/** The user's logger, made unable to throw into the loop; levels it lacks become no-ops. */
+function safeLogger(target: LeaderElectionLogger): LeaderElectionLogger {
+  const level =
+    (name: keyof LeaderElectionLogger) =>
+    (message: string): void => {
+      try {
+        target[name]?.call(target, message);
+      } catch {
+        // A broken logger must not break the election.
+      }
+    };
+  return {
+    log: level('log'),
+    warn: level('warn'),
+    error: level('error'),
+    debug: level('debug'),
+    verbose: level('verbose'),
+  };
+}
 
 const toError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)));
 
@@ -186,7 +207,8 @@ export class LeaderElector {
 
   /** @throws LeaderElectionConfigError for an invalid configuration (option, value, rule). */
   constructor(config: LeaderElectorConfig) {
-    this.config = resolveConfig(config);
+    const resolved = resolveConfig(config);
+    this.config = { ...resolved, logger: safeLogger(resolved.logger) };
     this.identity = this.config.identity;
     this.name = this.config.name;
     this.lockName = this.config.lock.describe();
@@ -417,7 +439,9 @@ export class LeaderElector {
     failure: Exclude<AttemptResult, { ok: true }>['reason'],
     signal: AbortSignal,
   ): Promise<WakeReason> {
-    const { retryPeriod, random } = this.config;
+    const { clock, retryPeriod, random } = this.config;
+    // Fixed once per wait, so watch state changes (mode wakes) never postpone the next poll.
+    const pollAt = clock.now() + jitter(retryPeriod, JITTER_FACTOR, random);
     for (;;) {
       if (signal.aborted) return 'stop';
       const watching = this.config.watch && this.watchHandle !== undefined;
@@ -431,7 +455,7 @@ export class LeaderElector {
         continue;
       }
       const wakeReason = await this.waitForWake(
-        quiet ? undefined : jitter(retryPeriod, JITTER_FACTOR, random),
+        quiet ? undefined : Math.max(0, pollAt - clock.now()),
         signal,
       );
       if (wakeReason !== 'mode') return wakeReason;
@@ -563,6 +587,7 @@ export class LeaderElector {
         if (parent.aborted) return { ok: false, reason: 'aborted' };
         // A 409 here is routine (e.g. our own earlier write whose answer was lost): debug only.
         if (isConflict(err)) metrics.conflict?.(this.name);
+        else this.lastErr = toError(err);
         logger.debug?.(messages.logOptimisticUpdateFailed(this.lockName, err));
       }
     }
