@@ -130,11 +130,11 @@ export class Cluster {
   async stopAll(release = true): Promise<void> {
     const stopping = Promise.all(this.members.map((m) => m.elector.stop({ release })));
     // Stops may wait on virtual time (bounded callbacks, releases); drive the clock meanwhile.
-    let done = false;
+    const progress = { done: false };
     void stopping.then(() => {
-      done = true;
+      progress.done = true;
     });
-    for (let i = 0; i < 1000 && !done; i++) await this.clock.advance(10);
+    for (let i = 0; i < 1000 && !progress.done; i++) await this.clock.advance(10);
     await stopping;
     this.stopMonitor();
   }

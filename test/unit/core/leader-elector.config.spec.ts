@@ -206,7 +206,7 @@ describe('defaults', () => {
 
   it('the gauge starts at 0 (client-go calls leaderOff in NewLeaderElector)', () => {
     const calls: string[] = [];
-    new LeaderElector({
+    const elector = new LeaderElector({
       lock,
       metrics: {
         on: () => calls.push('on'),
@@ -215,5 +215,6 @@ describe('defaults', () => {
       },
     });
     assert.deepEqual(calls, ['off']);
+    assert.equal(elector.isLeader(), false);
   });
 });
