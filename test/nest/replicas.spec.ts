@@ -1,6 +1,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { NOT_LEADER_MESSAGE, type LeaderElectionModuleOptions } from '../../lib/index.js';
+import {
+  NOT_LEADER_MESSAGE,
+  type LeaderElectionModuleOptions,
+  type LeadershipState,
+} from '../../lib/index.js';
 import { KubeApiTestServer } from '../../lib/testing/index.js';
 import { failedToRenewLeadership } from '../../lib/core/messages.js';
 import { httpGet } from './fixtures/http-client.js';
@@ -158,10 +162,27 @@ describe('three replicas against one API server', () => {
     const old = leaders()[0]!;
     const oldToken = old.election.fencingToken()!;
     const stoppedBefore = old.work.events.length;
+    const states: LeadershipState[] = [];
+    let completed = false;
+    old.election.leadership$.subscribe({
+      next: (state) => states.push(state),
+      complete: () => (completed = true),
+    });
     await old.app.close();
     closed.add(old);
     const closedAt = performance.now();
 
+    assert.deepEqual(states, [
+      {
+        name: LEASE,
+        leading: true,
+        identity: old.identity,
+        leader: old.identity,
+        fencingToken: oldToken,
+      },
+      { name: LEASE, leading: false, identity: old.identity, leader: old.identity },
+    ]);
+    assert.equal(completed, true, 'leadership$ completes on close');
     assert.deepEqual(old.work.events.slice(stoppedBefore), [
       `stopped:${old.identity}:aborted=true`,
     ]);

@@ -4,6 +4,7 @@ import {
   Controller,
   Get,
   Injectable,
+  Module,
   Scope,
   type INestApplication,
   type ModuleMetadata,
@@ -12,6 +13,7 @@ import { Test } from '@nestjs/testing';
 import { TerminusModule } from '@nestjs/terminus';
 import { firstValueFrom, toArray, take } from 'rxjs';
 import {
+  LeaderElectionModule,
   LeaderElectionService,
   NOT_LEADER_MESSAGE,
   OnLeader,
@@ -410,6 +412,31 @@ test('transient providers: each injected instance is gated by its application', 
     assert.equal(worker.work(), undefined);
     await app.get(LeaderElectionTestingService).becomeLeader();
     assert.equal(worker.work(), 'worked');
+  } finally {
+    await app.close();
+  }
+});
+
+// What a user's app does: the dynamic module in a constant, so a test can override it.
+const APP_LEADER_ELECTION = LeaderElectionModule.forRoot({
+  name: 'app-election',
+  kubeConfig: '/nonexistent/kubeconfig',
+});
+
+@Module({ imports: [APP_LEADER_ELECTION], providers: [JobsService] })
+class UserAppModule {}
+
+test('overrideModule() swaps the real module of an app for the testing module', async () => {
+  const moduleRef = await Test.createTestingModule({ imports: [UserAppModule] })
+    .overrideModule(APP_LEADER_ELECTION)
+    .useModule(LeaderElectionTestingModule.forRoot({ name: 'app-election', leader: true }))
+    .setLogger(new CaptureLogger())
+    .compile();
+  const app = moduleRef.createNestApplication({ logger: false });
+  await app.init();
+  try {
+    assert.equal(app.get(LeaderElectionService).isLeader('app-election'), true);
+    assert.equal(app.get(JobsService).leaderWork('t'), 'led:t');
   } finally {
     await app.close();
   }
