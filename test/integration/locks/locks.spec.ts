@@ -494,9 +494,9 @@ describe('watch', () => {
         assert.equal(events.length, 1, 'nothing for the other object');
 
         // The watched state is cached: the watcher can PUT without a GET.
-        const before = gets();
+        const getsBeforePut = gets();
         await watcher.update(record('watcher', 1));
-        assert.equal(gets(), before, 'no GET before the PUT');
+        assert.equal(gets(), getsBeforePut, 'no GET before the PUT');
         // Our own write may be echoed (harmlessly, same raw) or recognised as already seen.
         await new Promise((r) => setTimeout(r, 50));
         const seen = events.length;
