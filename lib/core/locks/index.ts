@@ -3,15 +3,10 @@ export * from './lock-factory.types.js';
 export { createLock } from './lock-factory.js';
 export { LeaseLock, type LeaseLockOptions } from './lease-lock.js';
 export type { KubeObjectLockOptions } from './kube-object-lock.js';
-export { formatMicroTime, leaseSpecToRecord, recordToLeaseSpec } from './lease-record.js';
 export { ConfigMapLock, type ConfigMapLockOptions } from './legacy/configmap-lock.js';
 export { EndpointsLock, type EndpointsLockOptions } from './legacy/endpoints-lock.js';
 export { MultiLock, UNKNOWN_LEADER } from './legacy/multi-lock.js';
-export {
-  LEADER_ANNOTATION_KEY,
-  formatAnnotationRecord,
-  parseAnnotationRecord,
-} from './legacy/annotation-record.js';
+export { LEADER_ANNOTATION_KEY } from './legacy/annotation-record.js';
 export {
   MemoryLock,
   MemoryLockStore,
