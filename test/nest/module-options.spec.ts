@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Injectable, type ModuleMetadata } from '@nestjs/common';
+import { Injectable, Module, type ModuleMetadata } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { Test } from '@nestjs/testing';
 import {
@@ -10,6 +10,7 @@ import {
   MemoryLockStore,
   OnLeader,
   type LeaderElectionModuleOptions,
+  type LeaderElectionOptionsFactory,
 } from '../../lib/index.js';
 import { KubeApiTestServer } from '../../lib/testing/index.js';
 import {
@@ -57,6 +58,18 @@ class TwoElectionJobs {
   }
 }
 
+@Injectable()
+class ExistingOptionsFactory implements LeaderElectionOptionsFactory {
+  static options: LeaderElectionModuleOptions;
+  createLeaderElectionOptions() {
+    return ExistingOptionsFactory.options;
+  }
+}
+
+@Module({ providers: [ExistingOptionsFactory], exports: [ExistingOptionsFactory] })
+// oxlint-disable-next-line typescript/no-extraneous-class -- Nest modules are classes
+class OptionsFactoryModule {}
+
 describe('LeaderElectionModule options against KubeApiTestServer', () => {
   const server = new KubeApiTestServer();
   before(() => server.start());
@@ -67,7 +80,7 @@ describe('LeaderElectionModule options against KubeApiTestServer', () => {
     return spec?.['holderIdentity'];
   };
 
-  it('forRootAsync with ConfigModule-style injection (useFactory + inject, useClass), two elections in one app', async () => {
+  it('forRootAsync with ConfigModule-style injection (useFactory + inject, useClass, useExisting), three elections in one app', async () => {
     const settings = SettingsModule.forRoot({
       leaseName: 'async-billing',
       secondElection: {
@@ -78,6 +91,14 @@ describe('LeaderElectionModule options against KubeApiTestServer', () => {
         ...TIMING,
       },
     });
+    ExistingOptionsFactory.options = {
+      name: 'existing',
+      namespace: 'default',
+      identity: 'async-app',
+      kubeConfig: server.kubeConfig('async-token'),
+      autoStart: false,
+      ...TIMING,
+    };
     const { app } = await createApp({
       imports: [
         LeaderElectionModule.forRootAsync({
@@ -95,13 +116,17 @@ describe('LeaderElectionModule options against KubeApiTestServer', () => {
           imports: [settings],
           useClass: ElectionOptionsFromSettings,
         }),
+        LeaderElectionModule.forRootAsync({
+          imports: [OptionsFactoryModule],
+          useExisting: ExistingOptionsFactory,
+        }),
       ],
       providers: [TwoElectionJobs],
     });
     try {
       await app.init();
       const election = app.get(LeaderElectionService);
-      assert.deepEqual(election.getElectionNames(), ['async-billing', 'reports']);
+      assert.deepEqual(election.getElectionNames(), ['async-billing', 'reports', 'existing']);
       await waitFor(
         () => election.isLeader() && election.isLeader('reports'),
         5000,

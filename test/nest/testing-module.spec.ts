@@ -424,6 +424,7 @@ const APP_LEADER_ELECTION = LeaderElectionModule.forRoot({
 });
 
 @Module({ imports: [APP_LEADER_ELECTION], providers: [JobsService] })
+// oxlint-disable-next-line typescript/no-extraneous-class -- Nest modules are classes
 class UserAppModule {}
 
 test('overrideModule() swaps the real module of an app for the testing module', async () => {
