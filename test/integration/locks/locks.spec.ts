@@ -595,3 +595,27 @@ describe('watch', () => {
     }
   });
 });
+
+describe('Endpoints deprecation warning', () => {
+  it('is logged once per lock, not on every request', async () => {
+    const warnings: string[] = [];
+    const lock = createLock({
+      type: 'endpoints',
+      name: uniqueName('depr'),
+      namespace: NS,
+      identity: 'a',
+      kubeConfig: admin,
+      recordEvents: false,
+      logger: { log() {}, error() {}, warn: (m: string) => warnings.push(m) },
+    });
+    await assert.rejects(lock.get());
+    await lock.create(record('a'));
+    for (let i = 0; i < 3; i++) {
+      await lock.get();
+      await lock.update(record('a', 0, Date.parse('2026-08-17T12:00:00Z') + i * 1000));
+    }
+    assert.equal(warnings.length, 1, warnings.join('\n'));
+    assert.match(warnings[0] ?? '', /Endpoints locks-it\/depr-\d+: v1 Endpoints is deprecated/);
+    assert.doesNotMatch(warnings[0] ?? '', /^\d{3} -/);
+  });
+});
