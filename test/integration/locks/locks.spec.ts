@@ -619,3 +619,56 @@ describe('Endpoints deprecation warning', () => {
     assert.doesNotMatch(warnings[0] ?? '', /^\d{3} -/);
   });
 });
+
+describe('transport', () => {
+  it('works over TLS with the kubeconfig CA (verification stays on), including watch', async () => {
+    const tls = new KubeApiTestServer({ tls: true, bookmarkInterval: 0 });
+    await tls.start();
+    try {
+      assert.match(tls.url, /^https:/);
+      const kubeConfig = tls.kubeConfig('admin');
+      assert.notEqual(kubeConfig.getCurrentCluster()?.skipTLSVerify, true);
+      const name = uniqueName('tls');
+      const writer = lockFor('leases', name, 'w', { kubeConfig });
+      await writer.create(record('w'));
+      const watcher = lockFor('leases', name, 'r', { kubeConfig });
+      await watcher.get();
+      const events: LockWatchEvent[] = [];
+      const handle = watcher.watch!({ onEvent: (e) => events.push(e), onClose: () => undefined });
+      try {
+        await new Promise((r) => setTimeout(r, 50));
+        await writer.update(record('w', 0, Date.parse('2026-08-17T14:00:00Z')));
+        const seen = await eventually(() => events[0], 'event over TLS');
+        assert.equal(seen.record.renewTime?.toISOString(), '2026-08-17T14:00:00.001Z');
+      } finally {
+        handle.stop();
+      }
+    } finally {
+      await tls.stop();
+    }
+  });
+
+  it('a lost response (write applied, socket dropped) is Unavailable, and the write is there', async () => {
+    const name = uniqueName('drop');
+    const lock = lockFor('leases', name, 'a');
+    await lock.create(record('a'));
+    const fault = server.fault(
+      { kind: 'drop-response' },
+      { match: { verb: 'update', name }, times: 1 },
+    );
+    try {
+      await assert.rejects(
+        lock.update(record('a', 0, Date.parse('2026-08-17T15:00:00Z')), {
+          signal: AbortSignal.timeout(5000),
+        }),
+        (err: LockError) => err.reason === 'Unavailable',
+      );
+    } finally {
+      fault.clear();
+    }
+    const spec = server.getObject('leases', NS, name)?.['spec'] as Record<string, unknown>;
+    assert.equal(spec['renewTime'], '2026-08-17T15:00:00.001000Z');
+    // The cache still holds the pre-write version: the next fast-path update conflicts.
+    await assert.rejects(lock.update(record('a')), (err: LockError) => err.reason === 'Conflict');
+  });
+});
