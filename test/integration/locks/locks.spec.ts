@@ -541,6 +541,8 @@ describe('watch', () => {
           'events after the relist',
         );
         assert.equal(closes.length, 2, 'a 410 does not close the watch for the caller');
+        // The restarted watch's synthetic ADDED repeats the relisted state: not delivered.
+        assert.ok(!events.some((e) => e.type === 'ADDED'), 'no duplicate ADDED after the relist');
         assert.ok(
           server
             .requests()
