@@ -178,6 +178,8 @@ export class LeaderElector {
   private readonly config: ResolvedLeaderElectorConfig;
   private readonly lockName: string;
   private readonly leaseDurationSeconds: number;
+  /** Watch mode needs both the option and a lock that can watch; otherwise client-go polling. */
+  private readonly watchEnabled: boolean;
   private readonly leaderWaiters = new Set<() => void>();
 
   private state: LeaderElectorStatus = 'idle';
@@ -189,6 +191,8 @@ export class LeaderElector {
   private loopDone: Promise<void> | undefined;
   private stopping: Promise<void> | undefined;
   private releaseTried = false;
+  /** A write was cut off by stop(): it may have made us the holder. */
+  private abortedWrite = false;
 
   private observedRecord: LeaderElectionRecord | undefined;
   private observedRawRecord: string | undefined;
@@ -214,6 +218,7 @@ export class LeaderElector {
     this.lockName = this.config.lock.describe();
     // Rounded up: followers must never wait less than the leader assumes (see the module doc).
     this.leaseDurationSeconds = Math.ceil(this.config.leaseDuration / 1000);
+    this.watchEnabled = this.config.watch && typeof this.config.lock.watch === 'function';
     this.config.metrics.off(this.name);
   }
 
@@ -382,6 +387,7 @@ export class LeaderElector {
 
   private async shutDown(release: boolean): Promise<void> {
     this.releaseTried = false;
+    this.abortedWrite = false;
     this.clearTimers();
     const term = this.term;
     const termEnding = term
@@ -393,9 +399,10 @@ export class LeaderElector {
     this.wake('stop');
     await this.loopDone;
     await termEnding;
-    // Still the holder without a term (a term lost to a hung API, or an acquire that succeeded
-    // while stopping): hand the lease back too. release() re-reads it first.
-    if (release && !this.releaseTried && this.observedRecord?.holderIdentity === this.identity) {
+    // Maybe still the holder without a term (a term lost to a hung API, or an acquire write cut
+    // off by the stop): hand the lease back too. release() re-reads it first.
+    const maybeHolder = this.abortedWrite || this.observedRecord?.holderIdentity === this.identity;
+    if (release && !this.releaseTried && maybeHolder) {
       await this.release();
     }
     this.closeWatch();
@@ -444,7 +451,7 @@ export class LeaderElector {
     const pollAt = clock.now() + jitter(retryPeriod, JITTER_FACTOR, random);
     for (;;) {
       if (signal.aborted) return 'stop';
-      const watching = this.config.watch && this.watchHandle !== undefined;
+      const watching = this.watchEnabled && this.watchHandle !== undefined;
       const quiet = watching && failure === 'held';
       // Quiet waiting relies on the takeover timer that the last observation armed.
       if (quiet && !this.cancelTakeover) this.scheduleTakeover();
@@ -579,7 +586,7 @@ export class LeaderElector {
       desired.leaderTransitions = observed.leaderTransitions;
       const start = clock.now();
       try {
-        await this.request(parent, (options) => lock.update(desired, options));
+        await this.write(parent, (options) => lock.update(desired, options));
         this.lastErr = undefined;
         this.setObservedRecord(desired);
         return { ok: true, requestStart: start };
@@ -613,7 +620,7 @@ export class LeaderElector {
         }
         const start = clock.now();
         try {
-          await this.request(parent, (options) => lock.create(desired, options));
+          await this.write(parent, (options) => lock.create(desired, options));
         } catch (createErr) {
           if (parent.aborted) return { ok: false, reason: 'aborted' };
           if (isAlreadyExists(createErr) || isConflict(createErr)) {
@@ -659,7 +666,7 @@ export class LeaderElector {
     }
     const start = clock.now();
     try {
-      await this.request(parent, (options) => lock.update(desired, options));
+      await this.write(parent, (options) => lock.update(desired, options));
     } catch (err) {
       if (parent.aborted) return { ok: false, reason: 'aborted' };
       if (useObserved) return this.tryAcquireOrRenew(parent, false);
@@ -699,6 +706,22 @@ export class LeaderElector {
     }
   }
 
+  /**
+   * A takeover/renew write. One cut off by stop() may still have been applied; remember that, so
+   * stop() re-reads the lock and releases it if it turns out to be ours.
+   */
+  private async write(
+    parent: AbortSignal,
+    send: (options: LockRequestOptions) => Promise<void>,
+  ): Promise<void> {
+    try {
+      await this.request(parent, send);
+    } catch (err) {
+      if (parent.aborted) this.abortedWrite = true;
+      throw err;
+    }
+  }
+
   private isLeaseValid(now: number): boolean {
     const record = this.observedRecord;
     if (!record) return false;
@@ -718,7 +741,7 @@ export class LeaderElector {
     if (term && !term.ended && holder !== this.identity) {
       void this.endTerm(messages.reasonLeaseTaken(holder), false);
     }
-    if (this.config.watch && !this.activeTerm()) this.scheduleTakeover();
+    if (this.watchEnabled && !this.activeTerm()) this.scheduleTakeover();
   }
 
   /** client-go's maybeReportTransition: tell onNewLeader when the observed holder changed. */
@@ -849,7 +872,7 @@ export class LeaderElector {
       await this.invokeBounded('onStoppedLeading', () => onStoppedLeading(), renewDeadline);
     }
     if (this.term === term) this.term = undefined;
-    if (this.state === 'running' && this.config.watch) this.scheduleTakeover();
+    if (this.state === 'running' && this.watchEnabled) this.scheduleTakeover();
   }
 
   /**
@@ -946,7 +969,7 @@ export class LeaderElector {
   // ------------------------------------------------------------------------------------------
 
   private ensureWatch(): void {
-    if (!this.config.watch || !this.config.lock.watch) return;
+    if (!this.watchEnabled) return;
     if (this.watchHandle || this.cancelRewatch || this.stopRequested) return;
     if (this.state !== 'running') return;
     this.openWatch();

@@ -144,21 +144,27 @@ describe('election in virtual time (3 electors, one MemoryLockStore)', () => {
     await finish(cluster);
   });
 
-  it('crash with watch: false: takeover within leaseDuration + 2 polls of the last renewal', async () => {
-    const cluster = new Cluster({ config: { watch: false } });
-    cluster.startAll();
-    const leader = await cluster.waitForLeader(100);
-    await cluster.clock.advance(5_000);
-    await leader.elector.stop({ release: false });
-    const lastWrite = lastWriteBy(cluster, leader);
-    await cluster.waitForLeader(30_000, leader);
-    const after = cluster.clock.now() - lastWrite.at;
-    assert.ok(
-      after > 15_000 && after <= 15_000 + 2 * POLL,
-      `takeover ${after} ms after the last renewal`,
-    );
-    await finish(cluster);
-  });
+  for (const [label, options] of [
+    ['watch: false', { config: { watch: false } }],
+    ['a lock without watch()', { lockWatch: false }],
+  ] as const) {
+    it(`crash with ${label}: takeover by polling, within leaseDuration + 2 polls of the last renewal`, async () => {
+      const cluster = new Cluster(options);
+      cluster.startAll();
+      const leader = await cluster.waitForLeader(100);
+      await cluster.clock.advance(5_000);
+      await leader.elector.stop({ release: false });
+      const lastWrite = lastWriteBy(cluster, leader);
+      await cluster.waitForLeader(30_000, leader);
+      const after = cluster.clock.now() - lastWrite.at;
+      assert.ok(
+        after > 15_000 && after <= 15_000 + 2 * POLL,
+        `takeover ${after} ms after the last renewal`,
+      );
+      assert.notEqual(after, 15_001, 'no exact-expiry timer without a watch');
+      await finish(cluster);
+    });
+  }
 
   it('a hanging API: the leader steps down exactly at its last renewal start + renewDeadline', async () => {
     const cluster = new Cluster();

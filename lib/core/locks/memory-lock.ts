@@ -298,12 +298,19 @@ class MemoryStoreCore {
       );
     }
     if (fault?.kind === 'hang') await this.wait(Number.POSITIVE_INFINITY, signal, describe);
-    const result = apply();
+    // A rejected request (404, 409) travels back like any answer.
+    let outcome: { value: T } | { error: unknown };
+    try {
+      outcome = { value: apply() };
+    } catch (error) {
+      outcome = { error };
+    }
     if (fault?.kind === 'drop-response') {
       await this.wait(Number.POSITIVE_INFINITY, signal, describe);
     }
     await this.wait(this.responseLatency, signal, describe);
-    return result;
+    if ('error' in outcome) throw outcome.error;
+    return outcome.value;
   }
 
   getObject(name: string): Snapshot {

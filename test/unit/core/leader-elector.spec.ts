@@ -118,6 +118,23 @@ describe('LeaderElector lifecycle', () => {
     }
   });
 
+  it('a takeover write cut off by stop() is checked and released (it may have been applied)', async () => {
+    const clock = new VirtualClock();
+    const store = new MemoryLockStore({ clock, latency: 100, responseLatency: 100 });
+    const elector = new LeaderElector({
+      lock: store.createLock({ name: 'lease', identity: 'me' }),
+      clock,
+    });
+    elector.start();
+    // GET 404 answers at 200; the create is applied at 300 and would answer at 400.
+    await clock.advance(350);
+    assert.equal(store.read('lease')?.holderIdentity, 'me', 'applied on the server');
+    assert.equal(elector.isLeader(), false, 'but no answer yet');
+    await settle(clock, elector.stop());
+    assert.equal(store.read('lease')?.holderIdentity, '', 'released after a fresh read');
+    assert.equal(clock.countTimers(), 0);
+  });
+
   it('rounds leaseDuration up to whole seconds in the record', async () => {
     const { clock, store, elector } = single({
       leaseDuration: 1_500,
