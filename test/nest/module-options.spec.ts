@@ -37,7 +37,8 @@ import {
   SettingsService,
 } from './fixtures/settings.module.js';
 
-const TIMING = { leaseDuration: 1500, renewDeadline: 1000, retryPeriod: 300 };
+// Short, but with room for a loaded machine: a renewal may take a while when tests run in parallel.
+const TIMING = { leaseDuration: 4000, renewDeadline: 3000, retryPeriod: 500 };
 
 async function createApp(metadata: ModuleMetadata) {
   const logger = new CaptureLogger();
@@ -316,6 +317,35 @@ it('an unreachable API server does not stop the app from booting: it runs as a f
     assert.equal(live.status, 200, 'a follower that cannot reach the API is still live');
   } finally {
     await app.close();
+  }
+});
+
+it('a hanging API server does not delay bootstrap', async () => {
+  const hanging = new KubeApiTestServer();
+  await hanging.start();
+  hanging.fault({ kind: 'hang' });
+  const { app } = await createApp({
+    imports: [
+      LeaderElectionModule.forRoot({
+        name: 'hanging',
+        namespace: 'default',
+        kubeConfig: hanging.kubeConfig('t'),
+        ...TIMING,
+      }),
+    ],
+  });
+  try {
+    const started = performance.now();
+    await app.init();
+    const took = performance.now() - started;
+    assert.ok(took < 1000, `init took ${took.toFixed(0)} ms; requests time out only after 1500 ms`);
+    const election = app.get(LeaderElectionService);
+    assert.equal(election.status(), 'running');
+    assert.equal(election.isLeader(), false);
+  } finally {
+    await app.close();
+    hanging.clearFaults();
+    await hanging.stop();
   }
 });
 

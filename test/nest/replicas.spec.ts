@@ -15,7 +15,8 @@ import { bootReplica, sleep, waitFor, type Replica } from './fixtures/election-a
  * one KubeApiTestServer over real HTTP (its own token and identity), short timings.
  */
 const LEASE = 'nest-replicas';
-const TIMING = { leaseDuration: 1500, renewDeadline: 1000, retryPeriod: 300, healthTolerance: 500 };
+// Short, but with room for a loaded machine: a renewal may take a while when tests run in parallel.
+const TIMING = { leaseDuration: 4000, renewDeadline: 3000, retryPeriod: 500, healthTolerance: 500 };
 
 describe('three replicas against one API server', () => {
   const server = new KubeApiTestServer();
@@ -112,7 +113,7 @@ describe('three replicas against one API server', () => {
           message: NOT_LEADER_MESSAGE,
           leader: leader.identity,
         });
-        assert.equal(res.headers['retry-after'], '1', 'ceil(retryPeriod 300 ms) = 1 s');
+        assert.equal(res.headers['retry-after'], '1', 'ceil(retryPeriod 500 ms) = 1 s');
       }
     }
   });
@@ -213,7 +214,7 @@ describe('three replicas against one API server', () => {
     const other = running().find((r) => r !== next)!;
     assert.equal(other.work.events.at(-1), `new:${next.identity}`);
 
-    await waitFor(() => next.work.leaderRunTimes.length > 0, 1000, 'the new leader to run its job');
+    await waitFor(() => next.work.leaderRunTimes.length > 0, 3000, 'the new leader to run its job');
     assert.ok(
       next.work.leaderRunTimes[0]! > (old.work.leaderRunTimes.at(-1) ?? 0),
       "the new leader's job starts after the old leader's last run",
@@ -236,7 +237,11 @@ describe('three replicas against one API server', () => {
     const guarded = await httpGet(`${hung.url}/leader-only`);
     assert.equal(guarded.status, 503);
 
-    await waitFor(() => other.election.isLeader(), 5000, 'the other replica to take over');
+    await waitFor(
+      () => other.election.isLeader(),
+      TIMING.leaseDuration + 4000,
+      'the other replica to take over',
+    );
 
     await waitFor(
       async () => (await httpGet(`${hung.url}/health/live`)).status === 503,
