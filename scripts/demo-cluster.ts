@@ -16,6 +16,8 @@ export interface DemoCluster {
   observerConfig: KubeConfig;
   /** Path of the kubeconfig file a replica gets as KUBECONFIG. */
   kubeconfigFor(replica: string): string;
+  /** Temporary folder of this run (embedded mode), removed by the replicas if the demo dies. */
+  tmpDir?: string;
   /** API requests made by a replica so far (embedded mode only). */
   requestCount(replica: string): number | undefined;
   close(): Promise<void>;
@@ -47,6 +49,7 @@ export async function startEmbeddedCluster(options: DemoOptions): Promise<DemoCl
       mode: 'embedded',
       description: `embedded KubeApiTestServer at ${server.url} (TLS with its own CA, one token per replica)`,
       namespace,
+      tmpDir: tmp,
       observerConfig: server.kubeConfig('demo-observer', { namespace }),
       kubeconfigFor: (replica) => files.get(replica)!,
       requestCount: (replica) => {

@@ -3,8 +3,16 @@
  * stdin open; when the demo goes away, however it went (even SIGKILL), stdin ends and the replica
  * shuts down gracefully, so no replica outlives the demo.
  */
-process.stdin.on('end', () => process.kill(process.pid, 'SIGTERM'));
-process.stdin.on('error', () => process.kill(process.pid, 'SIGTERM'));
+import { rmSync } from 'node:fs';
+
+const demoGone = () => {
+  // A demo killed with SIGKILL could not remove its temporary kubeconfig files; do it here.
+  const tmp = process.env.DEMO_TMP_DIR;
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+  process.kill(process.pid, 'SIGTERM');
+};
+process.stdin.on('end', demoGone);
+process.stdin.on('error', demoGone);
 process.stdin.resume();
 // Unref'd: the lifeline must not keep alive a replica whose app failed to start.
 (process.stdin as NodeJS.ReadStream & { unref?: () => void }).unref?.();

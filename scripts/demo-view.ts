@@ -113,7 +113,8 @@ export class DemoView {
   private draw(): void {
     if (!this.snapshot) return;
     const s = this.snapshot;
-    const width = Math.max(40, (this.out.columns ?? 120) - 1);
+    // columns is 0 or undefined when the size is unknown (e.g. under `script`).
+    const width = Math.max(40, (this.out.columns || 120) - 1);
     const widths = COLUMNS.map(([key, title]) =>
       Math.max(title.length, ...s.rows.map((r) => r[key].length)),
     );

@@ -48,8 +48,8 @@ interface Takeover {
   leaseMs: number;
   /** SIGTERM/SIGKILL sent → the new leader's @OnStartedLeading ran (its own clock reading). */
   startedLeadingMs: number | undefined;
-  /** The Lease was seen free (released) between the two holders. */
-  releasedFirst: boolean;
+  /** SIGTERM sent → the Lease was seen free (released); undefined when it never was. */
+  releasedMs: number | undefined;
 }
 
 interface JobRecord extends JobRun {
@@ -182,6 +182,7 @@ class DemoRun implements ReplicaListener {
       SAMPLE_EVENTS: '1',
       NO_COLOR: '1',
     };
+    if (c.tmpDir) env.DEMO_TMP_DIR = c.tmpDir;
     // Run inside a pod, the module would prefer the in-cluster config over KUBECONFIG.
     delete env.KUBERNETES_SERVICE_HOST;
     delete env.KUBERNETES_SERVICE_PORT;
@@ -252,6 +253,7 @@ class DemoRun implements ReplicaListener {
     );
     const changes = observer.history.slice(seen);
     const taken = changes.find((c) => c.holder === to.identity) ?? changes.at(-1)!;
+    const releasedAt = changes.find((c) => c.holder === '' && c.at <= taken.at)?.at;
     await this.waitFor(`${to.name} to report isLeader on GET /leader`, 5000, () =>
       to.status?.isLeader === true ? true : undefined,
     );
@@ -262,7 +264,7 @@ class DemoRun implements ReplicaListener {
       signal,
       leaseMs: taken.at - sentAt,
       startedLeadingMs: started !== undefined && started >= sentAt ? started - sentAt : undefined,
-      releasedFirst: changes.some((c) => c.holder === ''),
+      releasedMs: releasedAt !== undefined ? releasedAt - sentAt : undefined,
     };
   }
 
@@ -593,7 +595,10 @@ class DemoRun implements ReplicaListener {
         ? `; its @OnStartedLeading ran after ${ms(t.startedLeadingMs)}`
         : '');
     if (t.signal === 'SIGTERM') {
-      return `${base}; lease released first: ${t.releasedFirst ? 'yes' : 'no'})`;
+      return t.releasedMs === undefined
+        ? `${base}; lease released first: no)`
+        : `${base}; lease released first: yes, after ${ms(t.releasedMs)}, taken ` +
+            `${ms(t.leaseMs - t.releasedMs)} after the release)`;
     }
     const over = t.leaseMs - this.options.leaseDuration;
     return `${base}; takeover − leaseDuration = ${over >= 0 ? '+' : '−'}${ms(Math.abs(over))})`;

@@ -50,15 +50,41 @@ export class LeaderJobsService {
     const identity = this.election.identity;
     const run = ++this.runs;
     this.events.emit({ event: 'job-start', identity, run, fencingToken });
-    await pause(this.config.jobWorkMs, signal);
-    const aborted = signal.aborted;
+    const { steps, lastStepAt, stoppedEarly } = await this.work(signal);
+    const aborted = signal.aborted || stoppedEarly;
     this.lastRun = { finishedAt: new Date().toISOString(), fencingToken, aborted };
-    this.events.emit({ event: 'job-end', identity, run, fencingToken, aborted });
+    this.events.emit({ event: 'job-end', identity, run, fencingToken, aborted, steps, lastStepAt });
     this.logger.log(
       aborted
         ? `Leader job #${run} on ${identity} stopped early: leadership ended`
         : `Leader job #${run} ran on ${identity} (fencing token ${fencingToken ?? 'unknown'})`,
     );
+  }
+
+  /**
+   * The job's work, in slices of at most JOB_STEP_MS. A slice starts only while isLeader() is true,
+   * so a replica that was frozen (SIGSTOP, a long GC pause) or cut off from the API stops within
+   * one slice once it runs again, even before its signal has aborted. `lastStepAt` is read before
+   * that check, so it never names a moment at which this replica might not have led; `npm run
+   * chaos` uses it as the end of the run's leader work.
+   */
+  private async work(
+    signal: AbortSignal,
+  ): Promise<{ steps: number; lastStepAt: number | null; stoppedEarly: boolean }> {
+    const started = performance.now();
+    let steps = 0;
+    let lastStepAt: number | null = null;
+    for (;;) {
+      const elapsed = performance.now() - started;
+      if (elapsed >= this.config.jobWorkMs) return { steps, lastStepAt, stoppedEarly: false };
+      const at = performance.timeOrigin + performance.now();
+      if (signal.aborted || !this.election.isLeader()) {
+        return { steps, lastStepAt, stoppedEarly: true };
+      }
+      steps++;
+      lastStepAt = at;
+      await pause(Math.min(JOB_STEP_MS, this.config.jobWorkMs - elapsed), signal);
+    }
   }
 
   /** Work for the other replicas, e.g. warming a local cache; skipped on the leader. */
@@ -94,6 +120,9 @@ export class LeaderJobsService {
     return { identity: this.election.identity, runs: this.runs, lastRun: this.lastRun };
   }
 }
+
+/** Longest slice of leader work done on one leadership check. */
+const JOB_STEP_MS = 50;
 
 /** Resolves after `ms`, or at once when `signal` aborts (a stand-in for real, cancellable work). */
 function pause(ms: number, signal: AbortSignal): Promise<void> {

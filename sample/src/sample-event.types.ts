@@ -16,6 +16,13 @@ export type SampleEvent =
       run: number;
       fencingToken: number | null;
       aborted: boolean;
+      /** Slices of work done, each after a successful leadership check. */
+      steps?: number;
+      /**
+       * Wall ms read just before the last successful check (null: no slice ran). The run's
+       * leader work ended then, even when this line comes much later (the process was frozen).
+       */
+      lastStepAt?: number | null;
     }
   | { event: 'follower-job'; at: number; identity: string; leader: string | null }
   | { event: 'started-leading'; at: number; identity: string; fencingToken: number }
