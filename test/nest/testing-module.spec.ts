@@ -6,6 +6,8 @@ import {
   Injectable,
   Module,
   Scope,
+  UseGuards,
+  type ExecutionContext,
   type INestApplication,
   type ModuleMetadata,
 } from '@nestjs/common';
@@ -15,6 +17,7 @@ import { firstValueFrom, toArray, take } from 'rxjs';
 import {
   LeaderElectionModule,
   LeaderElectionService,
+  LeaderGuard,
   NOT_LEADER_MESSAGE,
   OnLeader,
   OnStartedLeading,
@@ -438,6 +441,46 @@ test('overrideModule() swaps the real module of an app for the testing module', 
   try {
     assert.equal(app.get(LeaderElectionService).isLeader('app-election'), true);
     assert.equal(app.get(JobsService).leaderWork('t'), 'led:t');
+  } finally {
+    await app.close();
+  }
+});
+
+@Injectable()
+class CustomLeaderGuard extends LeaderGuard {
+  protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {
+    return context.switchToHttp().getRequest<{ path: string }>().path === '/custom/skipped';
+  }
+  protected override getRetryAfter(): number {
+    return 30;
+  }
+}
+
+@Controller('custom')
+@UseGuards(CustomLeaderGuard)
+class CustomGuardController {
+  @Get('guarded')
+  guarded() {
+    return { ok: true };
+  }
+  @Get('skipped')
+  skipped() {
+    return { ok: true };
+  }
+}
+
+test('LeaderGuard can be extended through its protected methods', async () => {
+  const { app } = await boot({
+    imports: [LeaderElectionTestingModule.forRoot()],
+    controllers: [CustomGuardController],
+  });
+  try {
+    await app.listen(0, '127.0.0.1');
+    const base = await app.getUrl();
+    const guarded = await httpGet(`${base}/custom/guarded`);
+    assert.equal(guarded.status, 503);
+    assert.equal(guarded.headers['retry-after'], '30');
+    assert.equal((await httpGet(`${base}/custom/skipped`)).status, 200);
   } finally {
     await app.close();
   }
