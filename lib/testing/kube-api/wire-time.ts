@@ -37,25 +37,38 @@ const DATE_PARTS: Array<{ layout: string; digits: number; sep: string }> = [
   { layout: '05', digits: 2, sep: '' },
 ];
 
-function parse(value: string, exactMicros: boolean): ParseResult {
-  const layout = exactMicros ? MICRO_TIME_LAYOUT : RFC3339_LAYOUT;
+const DATE_TIME_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})/;
+const DIGITS_RE = [/^$/, /^\d$/, /^\d{2}$/, /^\d{3}$/, /^\d{4}$/];
+
+/** Finds which layout element the date-time prefix fails at, for Go's error text. */
+function prefixError(layout: string, value: string): string {
   let rest = value;
-  const nums: number[] = [];
   for (const part of DATE_PARTS) {
-    const digits = rest.slice(0, part.digits);
-    if (!new RegExp(`^\\d{${part.digits}}$`).test(digits)) {
-      return { ok: false, error: parseError(layout, value, rest, part.layout) };
+    if (!DIGITS_RE[part.digits].test(rest.slice(0, part.digits))) {
+      return parseError(layout, value, rest, part.layout);
     }
-    nums.push(Number(digits));
     rest = rest.slice(part.digits);
     if (part.sep) {
-      if (!rest.startsWith(part.sep)) {
-        return { ok: false, error: parseError(layout, value, rest, part.sep) };
-      }
+      if (!rest.startsWith(part.sep)) return parseError(layout, value, rest, part.sep);
       rest = rest.slice(1);
     }
   }
+  return parseError(layout, value, rest, '2006');
+}
+
+function parse(value: string, exactMicros: boolean): ParseResult {
+  const layout = exactMicros ? MICRO_TIME_LAYOUT : RFC3339_LAYOUT;
+  const head = DATE_TIME_RE.exec(value);
+  if (!head) return { ok: false, error: prefixError(layout, value) };
+  const nums = head.slice(1, 7).map(Number);
+  let rest = value.slice(19);
   const [year, month, day, hour, minute, second] = nums;
+  // Go checks each field's range as it parses it, before the fraction and the zone.
+  if (month < 1 || month > 12) return { ok: false, error: rangeError(value, 'month') };
+  if (day < 1 || day > 31) return { ok: false, error: rangeError(value, 'day') };
+  if (hour > 23) return { ok: false, error: rangeError(value, 'hour') };
+  if (minute > 59) return { ok: false, error: rangeError(value, 'minute') };
+  if (second > 59) return { ok: false, error: rangeError(value, 'second') };
   let micros = 0;
   if (exactMicros) {
     // Go's stdFracSecond0: exactly as many digits as the layout has, no more, no fewer.
@@ -80,12 +93,8 @@ function parse(value: string, exactMicros: boolean): ParseResult {
     if (!m) return { ok: false, error: parseError(layout, value, rest, 'Z07:00') };
     offsetSeconds = (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 3600 + Number(m[3]) * 60);
   }
-  if (month < 1 || month > 12) return { ok: false, error: rangeError(value, 'month') };
   const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  if (day < 1 || day > daysInMonth) return { ok: false, error: rangeError(value, 'day') };
-  if (hour > 23) return { ok: false, error: rangeError(value, 'hour') };
-  if (minute > 59) return { ok: false, error: rangeError(value, 'minute') };
-  if (second > 59) return { ok: false, error: rangeError(value, 'second') };
+  if (day > daysInMonth) return { ok: false, error: rangeError(value, 'day') };
   const seconds = Date.UTC(year, month - 1, day, hour, minute, second) / 1000 - offsetSeconds;
   return { ok: true, value: { seconds, micros } };
 }
