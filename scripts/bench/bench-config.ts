@@ -17,6 +17,8 @@ export interface CrashConfig extends Durations {
   replicas: number;
   trials: number;
   settleMs: number;
+  /** Run both modes at once (smoke only: the figures then share the CPU). */
+  concurrentModes: boolean;
 }
 
 export interface ColdStartConfig extends Durations {
@@ -70,6 +72,7 @@ const FULL: BenchConfig = {
     replicas: 3,
     trials: 10,
     settleMs: 500,
+    concurrentModes: false,
   },
   coldStart: { ...DEFAULTS, processTrials: 10, inProcessTrials: 20 },
   load: { ...DEFAULTS, sizes: [3, 10, 50], warmupMs: 15_000, windowMs: 60_000 },
@@ -77,14 +80,15 @@ const FULL: BenchConfig = {
   nest: { calls: 2_000_000, rounds: 7, requests: 2_000 },
 };
 
-const QUICK_DURATIONS: Durations = { leaseDuration: 1_000, renewDeadline: 800, retryPeriod: 500 };
+// Not tighter: on a loaded CI machine a 1 s lease makes leaders lose terms between trials.
+const QUICK_DURATIONS: Durations = { leaseDuration: 2_000, renewDeadline: 1_500, retryPeriod: 500 };
 
 const QUICK: BenchConfig = {
   handover: { ...QUICK_DURATIONS, candidates: 3, trials: 3, settleMs: 100 },
-  crash: { ...QUICK_DURATIONS, replicas: 2, trials: 2, settleMs: 200 },
-  coldStart: { ...QUICK_DURATIONS, processTrials: 2, inProcessTrials: 3 },
+  crash: { ...QUICK_DURATIONS, replicas: 2, trials: 1, settleMs: 200, concurrentModes: true },
+  coldStart: { ...QUICK_DURATIONS, processTrials: 1, inProcessTrials: 3 },
   load: { ...QUICK_DURATIONS, sizes: [3], warmupMs: 1_000, windowMs: 3_000 },
-  idle: { ...QUICK_DURATIONS, sizes: [0, 1, 5], warmupMs: 500, windowMs: 2_000 },
+  idle: { ...QUICK_DURATIONS, sizes: [0, 2], warmupMs: 500, windowMs: 2_000 },
   nest: { calls: 100_000, rounds: 3, requests: 100 },
 };
 

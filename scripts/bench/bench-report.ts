@@ -40,8 +40,19 @@ export function renderMarkdown(results: BenchResults, chartPath: string): string
         ['Node', meta.node],
         ['CPU', `${meta.cpuModel} × ${meta.cpuCount}`],
         ['Platform', meta.platform],
-        ['Sections', meta.sections.join(', ')],
+        [
+          'Sections (wall time)',
+          meta.sections
+            .map(
+              (name) => `${name} ${formatNumber((meta.sectionMs[name] ?? Number.NaN) / 1000, 0)} s`,
+            )
+            .join(', '),
+        ],
         ['Total run time', `${formatNumber(meta.totalMs / 1000, 0)} s`],
+        [
+          'Load average (1 min) at start / end',
+          `${formatNumber(meta.loadAverage[0])} / ${formatNumber(meta.loadAverage[1])} (on ${meta.cpuCount} CPUs)`,
+        ],
       ],
     ),
     '',
@@ -297,6 +308,9 @@ export function renderSummary(results: BenchResults): string {
     }
   }
   for (const e of results.errors) lines.push(`  ERROR ${e.split('\n')[0]}`);
-  lines.push(`  total ${formatNumber(results.meta.totalMs / 1000, 0)} s`);
+  const sections = Object.entries(results.meta.sectionMs)
+    .map(([name, ms]) => `${name} ${formatNumber(ms / 1000, 0)} s`)
+    .join(', ');
+  lines.push(`  total ${formatNumber(results.meta.totalMs / 1000, 0)} s (${sections})`);
   return lines.join('\n');
 }

@@ -127,6 +127,10 @@ export interface BenchMeta {
   platform: string;
   quick: boolean;
   sections: string[];
+  /** Wall time per section (sections in one phase overlap). */
+  sectionMs: Record<string, number>;
+  /** 1-minute load average at the start and the end of the run (the machine may be shared). */
+  loadAverage: [number, number];
   totalMs: number;
 }
 

@@ -23,18 +23,34 @@ export async function runCrashBench(
   config: CrashConfig,
   pool: ChildProcessPool,
 ): Promise<CrashResult> {
+  if (config.concurrentModes) {
+    const [watch, poll] = await Promise.all([
+      runMode(pool, 'watch', config),
+      runMode(pool, 'poll', config),
+    ]);
+    return { config, watch, poll };
+  }
+  const watch = await runMode(pool, 'watch', config);
+  const poll = await runMode(pool, 'poll', config);
+  return { config, watch, poll };
+}
+
+/** One server per mode: the write log is per server and is cleared between trials. */
+async function runMode(
+  pool: ChildProcessPool,
+  mode: Mode,
+  config: CrashConfig,
+): Promise<CrashModeResult> {
   const server = new KubeApiTestServer();
   await server.start();
   try {
-    const watch = await runMode(server, pool, 'watch', config);
-    const poll = await runMode(server, pool, 'poll', config);
-    return { config, watch, poll };
+    return await runTrials(server, pool, mode, config);
   } finally {
     await server.stop();
   }
 }
 
-async function runMode(
+async function runTrials(
   server: KubeApiTestServer,
   pool: ChildProcessPool,
   mode: Mode,

@@ -83,8 +83,13 @@ async function runMode(
     await allObserve(first.identity);
 
     for (let trial = 0; trial < config.trials; trial++) {
-      const leader = replicas.find((r) => r.elector.isLeader());
-      if (!leader) throw new Error(`handover ${mode}: no replica leads before trial ${trial}`);
+      // A leader can lose a term between trials on a starved event loop; wait for the next one.
+      await waitUntil(
+        () => replicas.some((r) => r.elector.isLeader()),
+        trialTimeoutMs,
+        `a ${mode} leader before trial ${trial}`,
+      );
+      const leader = replicas.find((r) => r.elector.isLeader())!;
       await delay(config.settleMs + Math.random() * config.retryPeriod);
 
       const fromIndex = log.events.length;

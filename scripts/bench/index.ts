@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchConfig } from './bench-config.js';
@@ -27,6 +27,14 @@ function findRepoRoot(): string {
     dir = parent;
   }
   return dir;
+}
+
+function commandLine(options: BenchOptions): string {
+  const flags = [
+    ...(options.quick ? ['--quick'] : []),
+    ...(options.sections.length !== SECTIONS.length ? ['--only', options.sections.join(',')] : []),
+  ];
+  return flags.length ? `npm run bench -- ${flags.join(' ')}` : 'npm run bench';
 }
 
 type Sections = Omit<BenchResults, 'meta' | 'targets' | 'errors'>;
@@ -76,6 +84,8 @@ const PHASES: SectionName[][] = [
   ['load', 'idle'],
   ['nest'],
 ];
+/** --quick checks that everything runs, not the figures: one phase. */
+const QUICK_PHASES: SectionName[][] = [[...SECTIONS]];
 
 async function main(): Promise<number> {
   const repoRoot = findRepoRoot();
@@ -88,13 +98,22 @@ async function main(): Promise<number> {
   const pool = new ChildProcessPool();
   const sections: Sections = {};
   const errors: string[] = [];
+  const sectionMs: Record<string, number> = {};
+  const loadBefore = loadavg()[0];
   try {
-    for (const phase of PHASES) {
+    for (const phase of options.quick ? QUICK_PHASES : PHASES) {
       const names = phase.filter((name) => options.sections.includes(name));
       if (names.length === 0) continue;
       console.log(`bench: running ${names.join(' + ')}…`);
       const outcomes = await Promise.allSettled(
-        names.map((name) => runSection(name, options, pool)),
+        names.map(async (name) => {
+          const t0 = performance.now();
+          try {
+            return await runSection(name, options, pool);
+          } finally {
+            sectionMs[name] = performance.now() - t0;
+          }
+        }),
       );
       outcomes.forEach((outcome, i) => {
         if (outcome.status === 'fulfilled') Object.assign(sections, outcome.value);
@@ -113,7 +132,7 @@ async function main(): Promise<number> {
   const cpu = cpus()[0];
   const partial: Omit<BenchResults, 'targets'> = {
     meta: {
-      command: options.quick ? 'npm run bench -- --quick' : 'npm run bench',
+      command: commandLine(options),
       date: new Date().toISOString(),
       node: process.version,
       cpuModel: cpu?.model.trim() ?? 'unknown',
@@ -121,15 +140,14 @@ async function main(): Promise<number> {
       platform: `${process.platform} ${process.arch}`,
       quick: options.quick,
       sections: options.sections,
+      sectionMs,
+      loadAverage: [loadBefore, loadavg()[0]],
       totalMs: performance.now() - started,
     },
     ...sections,
     errors,
   };
   const results: BenchResults = { ...partial, targets: evaluateTargets(partial) };
-  if (options.sections.length !== SECTIONS.length) {
-    results.meta.command += ` -- --only ${options.sections.join(',')}`;
-  }
 
   await mkdir(dirname(options.svgPath), { recursive: true });
   const chartPath = relative(dirname(options.markdownPath), options.svgPath).split('\\').join('/');
