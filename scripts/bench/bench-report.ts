@@ -309,7 +309,7 @@ export function renderSummary(results: BenchResults): string {
   }
   for (const e of results.errors) lines.push(`  ERROR ${e.split('\n')[0]}`);
   const sections = Object.entries(results.meta.sectionMs)
-    .map(([name, ms]) => `${name} ${formatNumber(ms / 1000, 0)} s`)
+    .map(([name, wall]) => `${name} ${formatNumber(wall / 1000, 0)} s`)
     .join(', ');
   lines.push(`  total ${formatNumber(results.meta.totalMs / 1000, 0)} s (${sections})`);
   return lines.join('\n');
