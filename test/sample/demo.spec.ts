@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { KubeApiTestServer } from '../../lib/testing/index.js';
 import { compiledPath, repoRoot } from './sample-test.helpers.js';
 
 /**
@@ -44,7 +48,7 @@ function runDemo(args: string[], timeoutMs: number): Promise<Result> {
   });
 }
 
-describe('npm run demo', { timeout: 120_000 }, () => {
+describe('npm run demo', { timeout: 200_000 }, () => {
   it('shows a handover and a crash takeover with their times, and passes its verdict', async () => {
     const started = performance.now();
     const result = await runDemo(
@@ -89,6 +93,54 @@ describe('npm run demo', { timeout: 120_000 }, () => {
     assert.match(result.stdout, /^VERDICT: PASS: exactly one leader job runner at any time/m);
     assert.ok(!result.stdout.includes('\u001b['), 'no ANSI codes without a TTY');
     assert.ok(elapsed < 60_000, `the demo took ${Math.round(elapsed)} ms`);
+  });
+
+  it('runs against the cluster of --kubeconfig and deletes its lease afterwards', async () => {
+    // A KubeApiTestServer stands in for the real cluster: the demo cannot tell the difference,
+    // it only gets a kubeconfig file (TLS with the server's CA, a bearer token).
+    const cluster = new KubeApiTestServer({ tls: true });
+    await cluster.start();
+    const dir = await mkdtemp(join(tmpdir(), 'nle-demo-spec-'));
+    try {
+      const file = join(dir, 'kubeconfig');
+      await writeFile(file, cluster.kubeConfigYaml('cluster-user', { namespace: 'demo-ns' }), {
+        mode: 0o600,
+      });
+      const result = await runDemo(
+        [
+          '--kubeconfig',
+          file,
+          '--lease-name',
+          'demo-on-a-cluster',
+          '--lease-duration',
+          '2000',
+          '--renew-deadline',
+          '1500',
+          '--retry-period',
+          '300',
+        ],
+        90_000,
+      );
+      const output = `${result.stdout}\n${result.stderr}`;
+      assert.equal(result.code, 0, output);
+      assert.match(
+        result.stdout,
+        /mode\s+REAL CLUSTER: real cluster https:\/\/127\.0\.0\.1:\d+ \(context .*kubeconfig from --kubeconfig\)/,
+      );
+      assert.match(result.stdout, /^lease\s+demo-ns\/demo-on-a-cluster$/m);
+      assert.match(result.stdout, /^VERDICT: PASS/m);
+      assert.match(result.stdout, /deleted the demo lease demo-ns\/demo-on-a-cluster/);
+      assert.equal(cluster.getObject('leases', 'demo-ns', 'demo-on-a-cluster'), undefined);
+      const writes = cluster
+        .requests()
+        .filter(
+          (r) => r.token === 'cluster-user' && r.resource === 'leases' && r.verb === 'update',
+        );
+      assert.ok(writes.length > 0, 'the replicas used the kubeconfig user');
+    } finally {
+      await cluster.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('rejects a bad flag with a clear message and exit code 2', async () => {
