@@ -438,7 +438,8 @@ class DemoRun implements ReplicaListener {
       void fetchLeaderStatus(r.port, STATUS_TIMEOUT_MS).then((status) => {
         r.polling = false;
         if (!status || !r.alive) return;
-        if (r.status?.isLeader !== status.isLeader) {
+        // The first answer is news only when it says "leader"; after that, every flip is.
+        if (r.status ? r.status.isLeader !== status.isLeader : status.isLeader) {
           this.view.line(`${r.name} reports isLeader=${status.isLeader} on GET /leader`);
         }
         r.status = status;
