@@ -113,8 +113,13 @@ interface Watcher {
   name: string;
   identity: string;
   handlers: LockWatchHandlers;
-  /** Tells the owning lock which object version it has now seen. */
-  seen(snapshot: Snapshot | undefined): void;
+  /**
+   * Offers a watched version to the owning lock: false for one it has already seen (an event
+   * older than its last read or write is not delivered, as a resumed watch would not send it).
+   */
+  accept(snapshot: Snapshot, deleted: boolean): boolean;
+  /** Cancels deliveries still in flight when the watch ends. */
+  pending: Set<() => void>;
   closed: boolean;
   /** A `hang` fault: the watch stays open but delivers nothing. */
   silent: boolean;
@@ -346,12 +351,17 @@ class MemoryStoreCore {
   }
 
   openWatch(
-    watcher: Omit<Watcher, 'closed' | 'silent'>,
+    watcher: Omit<Watcher, 'closed' | 'silent' | 'pending'>,
     lastSeen: number | undefined,
   ): LockWatchHandle {
     this.countRequest(watcher.identity, 'watch', watcher.name);
     const fault = this.takeFault(watcher.identity, 'watch', watcher.name);
-    const entry: Watcher = { ...watcher, closed: false, silent: fault?.kind === 'hang' };
+    const entry: Watcher = {
+      ...watcher,
+      closed: false,
+      silent: fault?.kind === 'hang',
+      pending: new Set(),
+    };
     this.watchers.add(entry);
     if (fault?.kind === 'error') {
       const err = new LockError(
@@ -359,7 +369,7 @@ class MemoryStoreCore {
         fault.message ?? messages.memoryLockInjectedFault(watcher.name, fault.reason),
         statusFor[fault.reason],
       );
-      this.deliver(() => this.closeWatcher(entry, err));
+      this.deliver(entry, () => this.closeWatcher(entry, err));
     } else if (!entry.silent) {
       // A watch resumes from the version the lock last saw: replay what it missed since then
       // (this store keeps no history, so the current state stands for all of it).
@@ -405,24 +415,29 @@ class MemoryStoreCore {
   }
 
   private deliverEvent(watcher: Watcher, type: LockWatchEvent['type'], snapshot: Snapshot): void {
-    this.deliver(() => {
-      if (watcher.closed) return;
-      watcher.seen(type === 'DELETED' ? undefined : snapshot);
+    this.deliver(watcher, () => {
+      if (watcher.closed || !watcher.accept(snapshot, type === 'DELETED')) return;
       const record = cloneRecord(snapshot.record);
       watcher.handlers.onEvent({ type, record, raw: memoryRecordRaw(record) });
     });
   }
 
   /** Runs `fn` after the watch latency; with none, after the current call stack (as I/O would). */
-  private deliver(fn: () => void): void {
-    if (this.watchLatency > 0) this.clock.setTimer(fn, this.watchLatency);
-    else queueMicrotask(fn);
+  private deliver(watcher: Watcher, fn: () => void): void {
+    if (this.watchLatency <= 0) return queueMicrotask(fn);
+    const cancel = this.clock.setTimer(() => {
+      watcher.pending.delete(cancel);
+      fn();
+    }, this.watchLatency);
+    watcher.pending.add(cancel);
   }
 
   private closeWatcher(watcher: Watcher, err: Error | undefined, notify = true): void {
     if (watcher.closed) return;
     watcher.closed = true;
     this.watchers.delete(watcher);
+    for (const cancel of watcher.pending) cancel();
+    watcher.pending.clear();
     if (notify) queueMicrotask(() => watcher.handlers.onClose(err));
   }
 
@@ -671,8 +686,10 @@ export class MemoryLock implements ResourceLock {
         identity: this.id,
         handlers,
         // Watched versions feed the cache, so an update right after an event needs no GET.
-        seen: (snapshot) => {
-          if (snapshot) this.remember(snapshot);
+        accept: (snapshot, deleted) => {
+          if (this.cached && snapshot.resourceVersion <= this.cached.resourceVersion) return false;
+          if (!deleted) this.remember(snapshot);
+          return true;
         },
       },
       this.cached?.resourceVersion,

@@ -226,6 +226,28 @@ describe('MemoryLock / MemoryLockStore', () => {
     assert.equal(store.watchCount(), 0);
   });
 
+  it('watch: an event older than what the lock already read is not delivered; stop() cancels deliveries', async () => {
+    const clock = new VirtualClock();
+    const store = new MemoryLockStore({ clock, watchLatency: 30 });
+    const a = store.createLock({ name: 'x', identity: 'a' });
+    const b = store.createLock({ name: 'x', identity: 'b' });
+    const events: string[] = [];
+    const handle = b.watch!({
+      onEvent: (e) => events.push(e.record.holderIdentity),
+      onClose: () => undefined,
+    });
+    await a.create(record('a'));
+    await b.get(); // b reads the object before the ADDED event reaches it
+    await a.update(record('a2'));
+    await clock.advance(30);
+    assert.deepEqual(events, ['a2'], 'the ADDED event b had already read was dropped');
+    await a.update(record('a3'));
+    handle.stop();
+    assert.equal(clock.countTimers(), 0, 'the pending delivery was cancelled');
+    await clock.advance(30);
+    assert.deepEqual(events, ['a2']);
+  });
+
   it('watch: latency delays delivery on the clock, in order', async () => {
     const clock = new VirtualClock();
     const store = new MemoryLockStore({ clock, watchLatency: 30 });
