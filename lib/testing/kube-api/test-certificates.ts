@@ -1,6 +1,7 @@
 /**
  * TEST-ONLY TLS material for `KubeApiTestServer({ tls: true })`. NOT A SECRET and never to be
- * used for anything but local tests: the private keys are published in this package on purpose.
+ * used for anything but local tests: the server's private key is published in this package on
+ * purpose (the CA's key was thrown away after signing, so nothing else can be signed with it).
  *
  * A throwaway CA and a server certificate it signed for 127.0.0.1, ::1 and localhost (ECDSA
  * P-256, valid 2000-01-01 to 2125-12-31 so a wrong test-machine clock cannot break them).
