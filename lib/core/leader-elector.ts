@@ -71,8 +71,6 @@ const WATCH_HEALTHY_AFTER_MS = 1_000;
 /** Guards the release's conflict retries against a clock that does not move. */
 const MAX_RELEASE_ATTEMPTS = 20;
 
-const ABORTED_SIGNAL: AbortSignal = AbortSignal.abort(new Error(messages.notLeading()));
-
 const isThenable = (value: unknown): value is PromiseLike<unknown> =>
   typeof (value as PromiseLike<unknown> | undefined)?.then === 'function';
 
@@ -289,7 +287,11 @@ export class LeaderElector {
 
   /** The current term's signal (aborted when it ends); an already-aborted signal when not leading. */
   leadershipSignal(): AbortSignal {
-    return this.activeTerm()?.controller.signal ?? ABORTED_SIGNAL;
+    // A fresh signal each time: listeners added to it go away with it (a shared one would
+    // collect them forever on a follower).
+    return (
+      this.activeTerm()?.controller.signal ?? AbortSignal.abort(new Error(messages.notLeading()))
+    );
   }
 
   /** Resolves when (or at once if) this replica leads; rejects with `signal.reason` on abort. */
