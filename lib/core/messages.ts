@@ -222,6 +222,20 @@ export const lockMessages = {
     `cannot ${describeKubeRequest(t)}: the API server at ${server} is unreachable (${cause}); ` +
     'check the server address in the kubeconfig and the network path to it',
 
+  /** A TLS handshake that failed verification: not a network fault, and retrying will not help. */
+  certificateRejected: (t: KubeRequestTarget, server: string, code: string): string =>
+    `cannot ${describeKubeRequest(t)}: the TLS certificate of the API server at ${server} was ` +
+    `rejected (${code}). Put the cluster's CA in the kubeconfig (certificate-authority or ` +
+    'certificate-authority-data) and check that the server address matches the certificate; ' +
+    'this library never turns TLS verification off',
+
+  /** A create answered 404 for the namespace itself (not for the object). */
+  namespaceNotFound: (t: KubeRequestTarget, serverMessage: string | undefined): string =>
+    `cannot ${describeKubeRequest(t)}: 404 NotFound` +
+    (serverMessage ? ` (${serverMessage})` : '') +
+    `. Namespace "${t.namespace}" does not exist: create it (kubectl create namespace ` +
+    `${t.namespace}) or set the namespace option to an existing namespace`,
+
   unexpected: (t: KubeRequestTarget, cause: string): string =>
     `cannot ${describeKubeRequest(t)}: ${cause}`,
 
@@ -244,6 +258,17 @@ export const lockMessages = {
     `lock name ${JSON.stringify(value)} is invalid: it must be a lowercase RFC 1123 subdomain ` +
     "(lowercase letters, digits, '-' or '.', starting and ending with a letter or digit, at most " +
     "253 characters), e.g. 'billing-jobs'",
+
+  invalidLabelKey: (key: string): string =>
+    `labels key ${JSON.stringify(key)} is invalid: a label key is an optional DNS subdomain ` +
+    "prefix and '/', then a name of 1 to 63 characters (letters, digits, '-', '_' or '.', " +
+    "starting and ending with a letter or digit), e.g. 'app' or 'example.com/tier'; the API " +
+    'server would reject the lock object with 422 Invalid on every attempt',
+
+  invalidLabelValue: (key: string, value: unknown): string =>
+    `labels.${key} (${JSON.stringify(value)}) is invalid: a label value is empty or 1 to 63 ` +
+    "characters (letters, digits, '-', '_' or '.', starting and ending with a letter or digit); " +
+    'the API server would reject the lock object with 422 Invalid on every attempt',
 
   invalidNamespace: (value: unknown): string =>
     `namespace ${JSON.stringify(value)} is invalid: it must be a lowercase RFC 1123 label ` +

@@ -98,9 +98,10 @@ function loadFiles(
     try {
       kc.loadFromFile(file);
     } catch (err) {
-      throw new Error(kubeConfigMessages.fileInvalid(file, origin, describeLoadError(err)), {
-        cause: err,
-      });
+      // No `cause`: the parser's error quotes the offending lines, which may hold a token, and
+      // Node prints causes with an uncaught error (util.inspect follows the chain).
+      // oxlint-disable-next-line preserve-caught-error -- deliberately dropped, see above
+      throw new Error(kubeConfigMessages.fileInvalid(file, origin, describeLoadError(err)));
     }
     if (result) result.mergeConfig(kc, true);
     else result = kc;

@@ -83,6 +83,8 @@ export function requestOptions(
 interface StatusBody {
   reason?: string;
   message?: string;
+  /** `details.kind`: the resource the status is about (`namespaces` for a missing namespace). */
+  kind?: string;
 }
 
 function parseStatus(body: unknown): StatusBody | undefined {
@@ -96,9 +98,15 @@ function parseStatus(body: unknown): StatusBody | undefined {
   }
   if (typeof value !== 'object' || value === null) return undefined;
   const status = value as Record<string, unknown>;
+  const details = status['details'];
+  const kind =
+    typeof details === 'object' && details !== null
+      ? (details as Record<string, unknown>)['kind']
+      : undefined;
   return {
     reason: typeof status['reason'] === 'string' ? status['reason'] : undefined,
     message: typeof status['message'] === 'string' ? status['message'] : undefined,
+    kind: typeof kind === 'string' ? kind : undefined,
   };
 }
 
@@ -113,6 +121,24 @@ const NETWORK_CODES = new Set([
   'EPIPE',
   'ECONNABORTED',
   'UND_ERR_SOCKET',
+]);
+
+/**
+ * OpenSSL's verification failures (Node puts them in `code`): the server answered, but its
+ * certificate was not trusted, so the fix is the kubeconfig's CA, not the network.
+ */
+const CERTIFICATE_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'CERT_SIGNATURE_FAILURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 
 /**
@@ -138,6 +164,8 @@ export function toLockError(
     let message: string;
     if (code === 403) message = lockMessages.forbidden(target, serverMessage);
     else if (code === 401) message = lockMessages.unauthorized(target, serverMessage);
+    else if (code === 404 && target.verb === 'create' && status?.kind === 'namespaces')
+      message = lockMessages.namespaceNotFound(target, serverMessage);
     else message = lockMessages.apiStatus(target, code, status?.reason, serverMessage);
     return new LockError(reason, message, code, { cause: err });
   }
@@ -176,6 +204,14 @@ export function toLockError(
             );
     return new LockError(reason, message, code, { cause: err });
   }
+
+  if (e.code && CERTIFICATE_CODES.has(e.code))
+    return new LockError(
+      'Unavailable',
+      lockMessages.certificateRejected(target, context.server, e.code),
+      undefined,
+      { cause: err },
+    );
 
   if (
     (e.code && NETWORK_CODES.has(e.code)) ||

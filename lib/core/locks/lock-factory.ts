@@ -13,13 +13,36 @@ import type { ResourceLock } from './resource-lock.interface.js';
 
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** The name part of a label key, and a non-empty label value (apimachinery's qualified name). */
+const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+
+/** Kubernetes label rules (apimachinery IsQualifiedName / IsValidLabelValue). */
+function checkLabels(labels: Record<string, string> | undefined): void {
+  if (labels === undefined) return;
+  for (const [key, value] of Object.entries(labels)) {
+    const slash = key.lastIndexOf('/');
+    const prefix = slash === -1 ? undefined : key.slice(0, slash);
+    const name = slash === -1 ? key : key.slice(slash + 1);
+    const prefixOk =
+      prefix === undefined ||
+      (prefix.length > 0 && prefix.length <= 253 && DNS_SUBDOMAIN.test(prefix));
+    if (!prefixOk || name.length > 63 || !LABEL_NAME.test(name))
+      throw new LeaderElectionConfigError('labels', lockMessages.invalidLabelKey(key));
+    if (
+      typeof value !== 'string' ||
+      (value !== '' && (value.length > 63 || !LABEL_NAME.test(value)))
+    )
+      throw new LeaderElectionConfigError('labels', lockMessages.invalidLabelValue(key, value));
+  }
+}
 
 /**
  * Builds the lock for `options.type` (client-go's `resourcelock.New`) over the API clients of
  * `options.kubeConfig`, with an event recorder unless `recordEvents` is false.
  *
  * @throws LeaderElectionConfigError naming the option when the type is unknown, the name is not
- *   a DNS subdomain, the namespace not a DNS label, or the identity empty.
+ *   a DNS subdomain, the namespace not a DNS label, the identity empty, or a label key or value
+ *   breaks Kubernetes' label rules.
  */
 export function createLock(options: CreateLockOptions): ResourceLock {
   const type: LockType = options.type ?? 'leases';
@@ -44,6 +67,8 @@ export function createLock(options: CreateLockOptions): ResourceLock {
     throw new LeaderElectionConfigError('identity', lockMessages.emptyIdentity(options.identity));
   if (!(options.kubeConfig instanceof KubeConfig))
     throw new LeaderElectionConfigError('kubeConfig', lockMessages.missingKubeConfig());
+  // Checked here, because the API server would answer every create/update with 422 Invalid.
+  checkLabels(options.labels);
 
   const kubeConfig = options.kubeConfig;
   const coreApi = kubeConfig.makeApiClient(CoreV1Api);
