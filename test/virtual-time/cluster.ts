@@ -1,3 +1,4 @@
+import type { Clock } from '../../lib/core/clock.js';
 import type { LeaderElectorConfig } from '../../lib/core/leader-elector.config.js';
 import { LeaderElector } from '../../lib/core/leader-elector.js';
 import {
@@ -32,6 +33,12 @@ export interface ClusterOptions {
   lockWatch?: boolean;
   /** Sample isLeader() of every member this often and record any overlap. @default 5 */
   monitorEvery?: number;
+  /**
+   * Clock rates per member (1 = true time): each member's clock runs at its rate, so its
+   * durations last 1/rate of true time. Safety holds while rates differ by less than
+   * leaseDuration / renewDeadline. @default every member at 1
+   */
+  rates?: number[];
 }
 
 /**
@@ -49,7 +56,7 @@ export class Cluster {
   constructor(options: ClusterOptions = {}) {
     this.store = new MemoryLockStore({ clock: this.clock, ...options.store });
     const ids = options.ids ?? ['a', 'b', 'c'];
-    this.members = ids.map((id) => this.member(id, options));
+    this.members = ids.map((id, i) => this.member(id, options, options.rates?.[i] ?? 1));
     const every = options.monitorEvery ?? 5;
     const tick = () => {
       this.sample();
@@ -58,7 +65,16 @@ export class Cluster {
     this.cancelMonitor = this.clock.setTimer(tick, every);
   }
 
-  private member(id: string, options: ClusterOptions): Member {
+  private member(id: string, options: ClusterOptions, rate: number): Member {
+    const base = this.clock;
+    const clock: Clock =
+      rate === 1
+        ? base
+        : {
+            now: () => base.now() * rate,
+            wallNow: () => base.wallNow(),
+            setTimer: (fn, ms) => base.setTimer(fn, ms / rate),
+          };
     const lock = this.store.createLock({ name: 'lease', identity: id, watch: options.lockWatch });
     const logger = new CapturingLogger();
     const metrics = new RecordingMetrics();
@@ -74,7 +90,7 @@ export class Cluster {
     } as unknown as Member;
     member.elector = new LeaderElector({
       lock,
-      clock: this.clock,
+      clock,
       random: () => 0.5,
       logger,
       metrics,
