@@ -5,7 +5,6 @@
  * - The core's `new LeaderElector()` and `createLock()`: a LeaderElectionConfigError naming the
  *   option, with the exact message, and nothing sent to the lock.
  */
-import 'reflect-metadata';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
