@@ -205,6 +205,23 @@ export function resolveConfig(config: LeaderElectorConfig): ResolvedLeaderElecto
     }
   }
 
+  const shapes = [
+    ['clock', ['now', 'wallNow', 'setTimer']],
+    ['logger', ['log', 'warn', 'error']],
+    ['metrics', ['on', 'off', 'slowpathExercised']],
+  ] as const;
+  for (const [option, methods] of shapes) {
+    const value = config[option] as unknown;
+    if (value === undefined) continue;
+    const missing = methods.filter(
+      (method) =>
+        typeof value !== 'object' ||
+        value === null ||
+        typeof (value as Record<string, unknown>)[method] !== 'function',
+    );
+    if (missing.length > 0) fail(option, messages.optionLacksMethods(option, missing));
+  }
+
   const lock: unknown = config.lock;
   if (lock === undefined || lock === null || typeof lock !== 'object') {
     fail('lock', messages.lockMissing());

@@ -52,6 +52,10 @@ export const optionNotBoolean = (option: string, value: unknown): string =>
 export const optionNotFunction = (option: string, value: unknown): string =>
   `${option} must be a function, got ${typeof value}`;
 
+export const optionLacksMethods = (option: string, missing: readonly string[]): string =>
+  `${option} lacks ${missing.map((m) => `${m}()`).join(', ')}: pass an object implementing ` +
+  `them, or leave ${option} unset for the default`;
+
 export const electionNameInvalid = (value: unknown): string =>
   `name (${ms(value)}) must be a non-empty string; leave it unset to use the lock's description`;
 

@@ -148,6 +148,25 @@ describe('LeaderElector config validation (client-go NewLeaderElector rules and 
     );
   });
 
+  it('injected clock, logger and metrics must have the methods the elector calls', () => {
+    rejects(
+      { lock, clock: { now: () => 0 } },
+      'clock',
+      messages.optionLacksMethods('clock', ['wallNow', 'setTimer']),
+    );
+    rejects(
+      { lock, logger: {} },
+      'logger',
+      messages.optionLacksMethods('logger', ['log', 'warn', 'error']),
+    );
+    rejects(
+      { lock, metrics: { on: () => undefined } },
+      'metrics',
+      messages.optionLacksMethods('metrics', ['off', 'slowpathExercised']),
+    );
+    assert.doesNotThrow(() => new LeaderElector({ lock, logger: console }));
+  });
+
   it('a missing lock and an empty identity are rejected after the durations', () => {
     rejects({}, 'lock', messages.lockMissing());
     rejects(
