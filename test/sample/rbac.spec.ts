@@ -123,6 +123,7 @@ describe('sample/k8s/role.yaml against the sample app', { timeout: 90_000 }, () 
     const user = `system:serviceaccount:${ns}:${SERVICE_ACCOUNT}`;
     server.addToken('pod-a', { user, rules: roleRules(ns) });
     server.addToken('pod-b', { user, rules: roleRules(ns) });
+    const firstLog = logs.lines.length;
 
     const a = await bootSample('pod-a', ns);
     await until('pod-a to lead', 5000, () => a.election.isLeader());
@@ -196,6 +197,11 @@ describe('sample/k8s/role.yaml against the sample app', { timeout: 90_000 }, () 
     ]) {
       assert.ok(used.has(needed), `the sample used "${needed}" (used: ${[...used].join(', ')})`);
     }
+    // Nor did the library complain (its RBAC preflight, if any, found nothing missing).
+    const complaints = logs.lines
+      .slice(firstLog)
+      .filter((l) => /^(error|warn|fatal) /.test(l) && /403|Forbidden|permission/i.test(l));
+    assert.deepEqual(complaints, []);
     // `patch events` is granted (client-go's recorder patches repeated events) but unused today.
     assert.equal(used.has('patch events'), false, 'the library never patches events');
   });
