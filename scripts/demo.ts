@@ -517,6 +517,11 @@ class DemoRun implements ReplicaListener {
 
   private report(failure: Error | undefined): number {
     const v = this.view;
+    if (!this.cluster) {
+      // Nothing ran: no summary, just why.
+      v.raw(v.red(`demo: ${failure?.message ?? 'could not start'}`));
+      return this.abortReason instanceof DemoInterrupted ? 130 : 1;
+    }
     const o = this.options;
     const verdict = judgeJobRuns(this.jobs);
     const lines: string[] = ['', v.bold('── summary ──')];
