@@ -167,6 +167,17 @@ export function renderMarkdown(results: BenchResults, chartPath: string): string
         ]),
       ),
       '',
+      'Where a fresh process spends it (p50 / p95 ms; child and server times lined up on the system clock):',
+      '',
+      table(
+        ['mode', 'start → first request reaches the server', 'GET received → create received'],
+        [coldStart.watch, coldStart.poll].map((m) => [
+          modeLabel(m.mode),
+          `${ms(m.freshFirstRequest, 'p50')} / ${ms(m.freshFirstRequest, 'p95')}`,
+          `${ms(m.freshGetToCreate, 'p50')} / ${ms(m.freshGetToCreate, 'p95')}`,
+        ]),
+      ),
+      '',
     );
   }
   if (load) {
@@ -183,6 +194,7 @@ export function renderMarkdown(results: BenchResults, chartPath: string): string
           'mode',
           'candidates',
           'leader writes/min',
+          'leader write every (ms)',
           'leader GET/min',
           'leader other/min',
           'follower mean/min',
@@ -194,6 +206,7 @@ export function renderMarkdown(results: BenchResults, chartPath: string): string
           modeLabel(r.mode),
           String(r.candidates),
           formatNumber(r.leaderWritesPerMin, 1),
+          formatMs(r.leaderRenewIntervalMs),
           formatNumber(r.leaderGetsPerMin, 1),
           formatNumber(r.leaderOtherPerMin, 1),
           formatNumber(r.followerMeanPerMin),

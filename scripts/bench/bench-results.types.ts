@@ -51,6 +51,10 @@ export interface ColdStartModeResult {
   mode: Mode;
   /** elector.start() → onStartedLeading in a freshly forked process (ms). */
   freshProcess: SampleSummary;
+  /** Fresh process: elector.start() → its first request reached the server (ms). */
+  freshFirstRequest: SampleSummary;
+  /** Fresh process: first request (GET) reached the server → the create reached it (ms). */
+  freshGetToCreate: SampleSummary;
   /** The same inside the warm bench process, new lease and connection each time (ms). */
   inProcess: SampleSummary;
 }
@@ -67,6 +71,8 @@ export interface LoadRow {
   /** False if the holder changed during the window (the figures then mix roles). */
   stable: boolean;
   leaderWritesPerMin: number;
+  /** Mean gap between the leader's writes in the window, from the server's write log (ms). */
+  leaderRenewIntervalMs: number;
   leaderGetsPerMin: number;
   leaderOtherPerMin: number;
   followerMeanPerMin: number;

@@ -22,7 +22,7 @@ export async function runColdStartBench(
   const server = new KubeApiTestServer();
   await server.start();
   try {
-    const fresh: Record<Mode, number[]> = { watch: [], poll: [] };
+    const fresh: Record<Mode, FreshTrial[]> = { watch: [], poll: [] };
     const warm: Record<Mode, number[]> = { watch: [], poll: [] };
     for (let trial = 0; trial < config.processTrials; trial++) {
       for (const mode of MODES)
@@ -33,7 +33,9 @@ export async function runColdStartBench(
     }
     const result = (mode: Mode): ColdStartModeResult => ({
       mode,
-      freshProcess: summarize(fresh[mode]),
+      freshProcess: summarize(fresh[mode].map((t) => t.leadMs)),
+      freshFirstRequest: summarize(fresh[mode].map((t) => t.firstRequestMs)),
+      freshGetToCreate: summarize(fresh[mode].map((t) => t.getToCreateMs)),
       inProcess: summarize(warm[mode]),
     });
     return { config, watch: result('watch'), poll: result('poll') };
@@ -48,7 +50,7 @@ async function freshProcessTrial(
   mode: Mode,
   trial: number,
   config: ColdStartConfig,
-): Promise<number> {
+): Promise<FreshTrial> {
   const lease = `cold-process-${mode}-${trial}`;
   const env = electorReplicaEnv({
     server,
@@ -66,11 +68,28 @@ async function freshProcessTrial(
       30_000,
       'a cold-start leadership',
     );
-    return Number(leading.sinceStartMs);
+    // The child's start and the server's request log meet on the system clock.
+    const startEpoch = Number(leading.startedAtEpochMs);
+    const requests = server.requests().filter((r) => r.token === lease && r.resource === 'leases');
+    const epoch = (at: number | undefined) =>
+      at === undefined ? Number.NaN : performance.timeOrigin + at;
+    const first = epoch(requests[0]?.at);
+    const create = epoch(requests.find((r) => r.verb === 'create')?.at);
+    return {
+      leadMs: Number(leading.sinceStartMs),
+      firstRequestMs: first - startEpoch,
+      getToCreateMs: create - first,
+    };
   } finally {
     child.kill('SIGKILL');
     await child.exited;
   }
+}
+
+interface FreshTrial {
+  leadMs: number;
+  firstRequestMs: number;
+  getToCreateMs: number;
 }
 
 async function inProcessTrial(

@@ -35,7 +35,13 @@ function main(): void {
     watch: requireEnv('BENCH_WATCH') === 'true',
     callbacks: {
       onStartedLeading: () =>
-        sendToParent({ type: 'leading', identity, sinceStartMs: performance.now() - startedAt }),
+        sendToParent({
+          type: 'leading',
+          identity,
+          sinceStartMs: performance.now() - startedAt,
+          // On the system clock, so the parent can line it up with the server's request log.
+          startedAtEpochMs: performance.timeOrigin + startedAt,
+        }),
       onNewLeader: (holder) => sendToParent({ type: 'observed', holder }),
     },
   });

@@ -70,9 +70,13 @@ export async function runLoadBench(config: LoadConfig): Promise<LoadResult> {
     const windowMs = performance.now() - t0;
     const holdersAfter = elections.map(holderOf);
 
-    const rows = elections.map((e, i) =>
-      loadRow(e, holdersBefore[i], holdersAfter[i], before, after, windowMs),
-    );
+    const writes = server.writeLog().filter((w) => w.at >= t0 && w.at <= t0 + windowMs);
+    const rows = elections.map((e, i) => ({
+      ...loadRow(e, holdersBefore[i], holdersAfter[i], before, after, windowMs),
+      leaderRenewIntervalMs: meanInterval(
+        writes.filter((w) => w.name === e.lease && w.token === holdersAfter[i]).map((w) => w.at),
+      ),
+    }));
     return { config, windowMs, rows };
   } finally {
     await Promise.all(
@@ -80,6 +84,11 @@ export async function runLoadBench(config: LoadConfig): Promise<LoadResult> {
     );
     await server.stop();
   }
+}
+
+/** Mean gap between consecutive timestamps: the renew period without window quantisation. */
+function meanInterval(times: number[]): number {
+  return times.length < 2 ? Number.NaN : (times[times.length - 1] - times[0]) / (times.length - 1);
 }
 
 function snapshot(byToken: Counts): Counts {
@@ -104,7 +113,7 @@ function loadRow(
   before: Counts,
   after: Counts,
   windowMs: number,
-): LoadRow {
+): Omit<LoadRow, 'leaderRenewIntervalMs'> {
   const perMin = (count: number) => (count * 60_000) / windowMs;
   const leader = diff(before, after, holderAfter);
   const leaderWrites = (leader.update ?? 0) + (leader.patch ?? 0);
