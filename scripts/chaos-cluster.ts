@@ -41,6 +41,11 @@ export class ChaosCluster {
     }
   }
 
+  /** The folder of the kubeconfig files (removed by `close()`). */
+  get tempDir(): string {
+    return this.dir;
+  }
+
   get url(): string {
     return this.server.url;
   }

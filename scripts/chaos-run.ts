@@ -136,6 +136,7 @@ export class ChaosRun implements ReplicaListener {
       `server      KubeApiTestServer at ${this.cluster.url} (loopback, TLS, one token per replica)`,
     );
     this.say(`lease       ${this.cluster.namespace}/${this.leaseName}`);
+    if (o.verbose) this.say(`kubeconfigs ${this.cluster.tempDir}`);
     this.say(
       `durations   leaseDuration ${o.leaseDuration} ms, renewDeadline ${o.renewDeadline} ms, ` +
         `retryPeriod ${o.retryPeriod} ms; liveness bound ${Math.round(this.boundMs)} ms`,
@@ -180,6 +181,8 @@ export class ChaosRun implements ReplicaListener {
       PORT: '0',
       SAMPLE_EVENTS: '1',
       NO_COLOR: '1',
+      // The replica's lifeline removes this folder if the chaos run dies without cleaning up.
+      DEMO_TMP_DIR: this.cluster!.tempDir,
     };
     // Inside a pod the module would prefer the in-cluster config over KUBECONFIG.
     delete env.KUBERNETES_SERVICE_HOST;
