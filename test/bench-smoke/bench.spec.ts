@@ -111,9 +111,19 @@ describe('npm run bench -- --quick (smoke: structure and sanity, not targets)', 
     const l = results.load!;
     assert.equal(l.rows.length, l.config.sizes.length * 2);
     for (const row of l.rows) {
-      assert.ok(row.leaderWritesPerMin > 0, `${row.mode}/${row.candidates}: the leader renews`);
-      assert.ok(row.followerMeanPerMin >= 0 && row.followerMaxPerMin >= row.followerMeanPerMin);
+      const where = `${row.mode}/${row.candidates}: ${JSON.stringify(row)}`;
+      assert.equal(typeof row.stable, 'boolean', where);
+      for (const value of [row.leaderWritesPerMin, row.leaderGetsPerMin, row.followerMeanPerMin]) {
+        assert.ok(Number.isFinite(value) && value >= 0, where);
+      }
+      assert.ok(row.followerMaxPerMin >= row.followerMeanPerMin, where);
     }
+    // Quick windows are short and share a loaded CPU, so a leader may change mid-window; but
+    // some leader must have renewed within it.
+    assert.ok(
+      l.rows.some((row) => row.leaderWritesPerMin > 0),
+      `no leader renewed: ${JSON.stringify(l.rows)}`,
+    );
   });
 
   it('reports CPU and RSS of idle election processes', () => {
