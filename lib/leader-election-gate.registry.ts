@@ -11,6 +11,8 @@ export interface LeadershipGate {
   isFollower(election?: string): boolean;
   /** Called when a gated call is skipped (debug log). */
   onSkipped(decorator: string, className: string, method: string, election?: string): void;
+  /** An `@OnLeader()` call returned a promise: counted as in flight until it settles. */
+  trackInFlight(result: PromiseLike<unknown>, election?: string): void;
 }
 
 /*

@@ -5,14 +5,19 @@ import { LOCK_TYPES, type LockType } from './core/locks/lock-factory.types.js';
 import type { ResourceLock } from './core/locks/resource-lock.interface.js';
 import type { LeaderElectionMetrics } from './core/metrics.js';
 import { lockMessages } from './core/messages.js';
-import { DEFAULT_HEALTH_TOLERANCE_MS } from './leader-election.constants.js';
+import {
+  DEFAULT_DRAIN_TIMEOUT_MS,
+  DEFAULT_HEALTH_TOLERANCE_MS,
+} from './leader-election.constants.js';
 import {
   INVALID_BOOLEAN,
+  INVALID_DRAIN_TIMEOUT,
   INVALID_ELECTION_OPTIONS,
   INVALID_HEALTH_TOLERANCE,
   INVALID_KUBECONFIG,
   INVALID_LABEL_VALUE,
   INVALID_LABELS,
+  INVALID_METRICS,
   INVALID_NON_EMPTY_STRING,
   INVALID_RESOURCE_LOCK,
   OPTIONS_NOT_OBJECT,
@@ -35,10 +40,16 @@ export interface ResolvedModuleOptions {
   autoStart: boolean;
   labels?: Record<string, string>;
   resourceLock?: ResourceLock;
-  metrics?: LeaderElectionMetrics;
+  /** `false`: no metrics; `undefined`: the default (OpenTelemetry); else the user's hooks. */
+  metrics?: LeaderElectionMetrics | false;
+  preflight: boolean;
+  /** Already capped at renewDeadline. */
+  drainTimeout: number;
 }
 
 const RESOURCE_LOCK_METHODS = ['get', 'create', 'update', 'recordEvent', 'identity', 'describe'];
+const METRICS_METHODS = ['on', 'off', 'slowpathExercised'];
+const OPTIONAL_METRICS_METHODS = ['transition', 'renewLatency', 'conflict', 'renewed'];
 
 /**
  * @internal
@@ -134,6 +145,26 @@ export function validateModuleOptions(input: unknown): ResolvedModuleOptions {
     fail('resourceLock', INVALID_RESOURCE_LOCK(resourceLock));
   }
 
+  const metrics = options['metrics'];
+  if (metrics !== undefined && metrics !== false) {
+    const hooks = metrics as Record<string, unknown>;
+    if (
+      typeof metrics !== 'object' ||
+      metrics === null ||
+      METRICS_METHODS.some((method) => typeof hooks[method] !== 'function') ||
+      OPTIONAL_METRICS_METHODS.some(
+        (method) => hooks[method] !== undefined && typeof hooks[method] !== 'function',
+      )
+    ) {
+      fail('metrics', INVALID_METRICS(metrics));
+    }
+  }
+
+  const drainTimeout = options['drainTimeout'] ?? DEFAULT_DRAIN_TIMEOUT_MS;
+  if (typeof drainTimeout !== 'number' || !Number.isFinite(drainTimeout) || drainTimeout < 0) {
+    fail('drainTimeout', INVALID_DRAIN_TIMEOUT(drainTimeout));
+  }
+
   return {
     name,
     namespace: optionalString('namespace', (v) => INVALID_NON_EMPTY_STRING('namespace', v)),
@@ -150,6 +181,9 @@ export function validateModuleOptions(input: unknown): ResolvedModuleOptions {
     autoStart: boolean('autoStart', true),
     labels: labels as Record<string, string> | undefined,
     resourceLock: resourceLock as ResourceLock | undefined,
-    metrics: options['metrics'] as LeaderElectionMetrics | undefined,
+    metrics: metrics as LeaderElectionMetrics | false | undefined,
+    preflight: boolean('preflight', true),
+    // The elector bounds its beforeRelease hook by renewDeadline anyway.
+    drainTimeout: Math.min(drainTimeout as number, durations.renewDeadline),
   };
 }

@@ -18,5 +18,8 @@ export const LEADER_ELECTION_OPTIONS_PREFIX = 'LEADER_ELECTION:MODULE_OPTIONS';
 /** @see LeaderElectionModuleOptions.healthTolerance */
 export const DEFAULT_HEALTH_TOLERANCE_MS = 20_000;
 
+/** @see LeaderElectionModuleOptions.drainTimeout */
+export const DEFAULT_DRAIN_TIMEOUT_MS = 5000;
+
 /** The response text of `NotLeaderException` (part of the HTTP contract). */
 export const NOT_LEADER_MESSAGE = 'This replica is not the leader';

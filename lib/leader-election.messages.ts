@@ -38,6 +38,12 @@ export const INVALID_BOOLEAN = (option: string, value: unknown) =>
 export const INVALID_HEALTH_TOLERANCE = (value: unknown) =>
   `healthTolerance (${describeValue(value)}) must be a finite number of milliseconds >= 0 (default 20000).`;
 
+export const INVALID_DRAIN_TIMEOUT = (value: unknown) =>
+  `drainTimeout (${describeValue(value)}) must be a finite number of milliseconds >= 0 (default 5000, capped at renewDeadline); 0 releases without waiting for in-flight @OnLeader invocations.`;
+
+export const INVALID_METRICS = (value: unknown) =>
+  `metrics (${describeValue(value)}) must be false (no metrics) or an object implementing LeaderElectionMetrics (on, off, slowpathExercised functions), e.g. createOpenTelemetryMetrics(meter); leave it out to report through the OpenTelemetry API (a no-op until the application registers a MeterProvider).`;
+
 export const INVALID_LABELS = (value: unknown) =>
   `labels (${describeValue(value)}) must be an object of string values, e.g. { app: 'billing' }.`;
 
@@ -113,3 +119,15 @@ export const STOP_FAILED = (election: string) =>
 
 export const TESTING_ELECTION_NOT_READY = (name: string) =>
   `Testing election ${JSON.stringify(name)} is not initialised yet; call app.init() (or compile() and init()) before changing its leadership.`;
+
+export const DRAIN_WAITING = (count: number, lock: string, timeoutMs: number) =>
+  `Waiting for ${count} in-flight @OnLeader invocation(s) to settle before releasing lock "${lock}" (up to ${timeoutMs} ms).`;
+
+export const DRAIN_SETTLED = (count: number, lock: string, elapsedMs: number) =>
+  `${count} in-flight @OnLeader invocation(s) settled after ${elapsedMs} ms; releasing lock "${lock}".`;
+
+export const DRAIN_TIMED_OUT = (count: number, lock: string, timeoutMs: number) =>
+  `${count} in-flight @OnLeader invocation(s) still running after ${timeoutMs} ms; releasing lock "${lock}" anyway. Make leader-only work stop when LeaderElectionService.leadershipSignal() aborts, or raise drainTimeout (at most renewDeadline).`;
+
+export const PREFLIGHT_FAILED = (election: string) =>
+  `The startup preflight of leader election ${JSON.stringify(election)} failed unexpectedly; the election is not affected.`;

@@ -13,6 +13,7 @@ import {
   DUPLICATE_ELECTION,
   NO_ELECTIONS,
   NOT_INITIALIZED,
+  PREFLIGHT_FAILED,
   SKIPPED_CALL,
   START_FAILED,
   STOP_FAILED,
@@ -25,14 +26,22 @@ import type { LeadershipState } from './interfaces/leadership-state.interface.js
 import type { LeaderElectionSettings } from './interfaces/leader-election-settings.interface.js';
 import type {
   ElectionRegistration,
+  ElectionSetup,
   ManagedElector,
 } from './interfaces/managed-elector.interface.js';
+import { LeaderElectionInFlightTracker } from './leader-election-in-flight.tracker.js';
 
 interface Election {
   readonly name: string;
   elector: ManagedElector;
   settings: LeaderElectionSettings;
   state: LeadershipState;
+  /** Async `@OnLeader()` invocations still running, drained before a release. */
+  readonly inFlight: LeaderElectionInFlightTracker;
+  setup: ElectionSetup;
+  /** The start-up preflight, once started; aborted and awaited on shutdown. */
+  preflight?: Promise<unknown>;
+  readonly preflightAbort: AbortController;
 }
 
 /**
@@ -42,8 +51,9 @@ interface Election {
  * Lifecycle: elections are validated and created in `onModuleInit` (bad options make
  * `app.init()` reject), started in `onApplicationBootstrap` without waiting for the API server
  * (an unreachable server leaves the app booted, as a follower), and stopped in
- * `onModuleDestroy`: leader-only work is told to stop (the leadership signal aborts,
- * `@OnStoppedLeading` handlers run) and then the lease is released (`releaseOnShutdown`).
+ * `onModuleDestroy`: leader-only work is told to stop (the leadership signal aborts), running
+ * async `@OnLeader()` invocations get up to `drainTimeout` to settle, the lease is released
+ * (`releaseOnShutdown`), and then `@OnStoppedLeading` handlers run.
  * `onModuleDestroy` is the earliest teardown hook Nest calls, so leadership ends before the
  * `beforeApplicationShutdown`/`onApplicationShutdown` hooks in which database and queue
  * clients usually close (and before `@nestjs/schedule` stops its timers). The library installs
@@ -88,21 +98,33 @@ export class LeaderElectionService
   onModuleInit(): void {
     const registrations = [...this.registrations].sort((a, b) => a.order - b.order);
     if (registrations.length === 0) throw new Error(NO_ELECTIONS());
-    for (const registration of registrations) {
-      const name = registration.resolveName();
-      if (this.elections.has(name)) throw new Error(DUPLICATE_ELECTION(name));
-      const election = { name } as Election;
-      const { elector, settings } = registration.createElector(
-        this.callbacksFor(election),
-        this.logger,
-      );
-      election.elector = elector;
-      election.settings = settings;
-      election.state = { name, leading: false, identity: elector.identity };
-      this.elections.set(name, election);
-      this.first ??= election;
+    try {
+      for (const registration of registrations) {
+        const name = registration.resolveName();
+        if (this.elections.has(name)) throw new Error(DUPLICATE_ELECTION(name));
+        const election = {
+          name,
+          inFlight: new LeaderElectionInFlightTracker(),
+          preflightAbort: new AbortController(),
+        } as Election;
+        const setup = registration.createElector(
+          this.callbacksFor(election),
+          this.logger,
+          election.inFlight,
+        );
+        election.setup = setup;
+        election.elector = setup.elector;
+        election.settings = setup.settings;
+        election.state = { name, leading: false, identity: setup.elector.identity };
+        this.elections.set(name, election);
+        this.first ??= election;
+      }
+      this.explorer.explore(this, this.bindings);
+    } catch (error) {
+      // app.init() fails: nothing started, but metrics callbacks are already registered.
+      for (const election of this.elections.values()) election.setup.dispose?.();
+      throw error;
     }
-    this.explorer.explore(this, this.bindings);
   }
 
   /** @internal */
@@ -115,9 +137,12 @@ export class LeaderElectionService
   /** @internal */
   async onModuleDestroy(): Promise<void> {
     await Promise.all(
-      [...this.elections.values()].map((election) =>
-        this.stopElection(election, election.settings.releaseOnShutdown),
-      ),
+      [...this.elections.values()].map(async (election) => {
+        election.preflightAbort.abort();
+        await this.stopElection(election, election.settings.releaseOnShutdown);
+        await election.preflight;
+        election.setup.dispose?.();
+      }),
     );
     unbindGates(this.bindings, this);
     this.changes.complete();
@@ -222,6 +247,11 @@ export class LeaderElectionService
     return this.get(election, 'resolveElectionName').name;
   }
 
+  /** @internal An `@OnLeader()` invocation returned a promise: counted until it settles. */
+  trackInFlight(result: PromiseLike<unknown>, election?: string): void {
+    this.get(election, 'trackInFlight').inFlight.track(result);
+  }
+
   /** @internal A gated call was skipped. */
   onSkipped(decorator: string, className: string, method: string, election?: string): void {
     if (!Logger.isLevelEnabled('debug')) return;
@@ -300,6 +330,16 @@ export class LeaderElectionService
       if (started) started.catch(fail);
     } catch (error) {
       fail(error);
+    }
+    const preflight = election.setup.preflight;
+    if (preflight && !election.preflight && !election.preflightAbort.signal.aborted) {
+      // Not awaited: the checks only explain problems, they never hold up the election.
+      election.preflight = preflight(election.preflightAbort.signal).catch((error: unknown) =>
+        this.logger.warn(
+          PREFLIGHT_FAILED(election.name),
+          error instanceof Error ? error.stack : String(error),
+        ),
+      );
     }
   }
 

@@ -38,10 +38,18 @@ export function createGateDecorator(
         ? (gate: { isLeader(e?: string): boolean }) => gate.isLeader(election)
         : (gate: { isFollower(e?: string): boolean }) => gate.isFollower(election);
 
+    const tracksInFlight = role === 'leader';
     const gated = function (this: unknown, ...args: unknown[]): unknown {
       const gate = resolveGate(this, gated, decorator, className, method);
       if (gate === undefined) return undefined;
-      if (allowed(gate)) return original.apply(this, args);
+      if (allowed(gate)) {
+        const result: unknown = original.apply(this, args);
+        // Async leader work is counted until it settles, so a release can wait for it.
+        if (tracksInFlight && typeof (result as PromiseLike<unknown> | null)?.then === 'function') {
+          gate.trackInFlight(result as PromiseLike<unknown>, election);
+        }
+        return result;
+      }
       gate.onSkipped(decorator, className, method, election);
       return undefined;
     };

@@ -10,6 +10,9 @@ import { createGateDecorator } from './gate.decorator-factory.js';
  * `@nestjs/schedule`. The instance must be created by Nest in an application that imports
  * `LeaderElectionModule` (calls on other instances are skipped with a warning).
  *
+ * An async method's promise is tracked until it settles: on shutdown or hand-over, the leader
+ * waits up to `drainTimeout` for running invocations before it releases the lease.
+ *
  * @param election the election's name. @default the first registered election
  * @example
  * ```ts

@@ -85,8 +85,34 @@ export interface LeaderElectionModuleOptions {
    */
   resourceLock?: ResourceLock;
   /**
-   * Advanced: metrics hooks (`leader_election_master_status`, `leader_election_slowpath_total`).
-   * @default the core's default (no-op unless the app configured metrics)
+   * Metrics: `leader_election_master_status` and `leader_election_slowpath_total` (client-go's
+   * names) plus transitions, conflicts, renew duration and seconds since the last renew, with
+   * the label `name`. By default they are reported through the OpenTelemetry metrics API, which
+   * records nothing until the application registers a `MeterProvider` (e.g. the SDK with a
+   * Prometheus exporter). `false` turns them off; an object implementing
+   * `LeaderElectionMetrics` (e.g. `createOpenTelemetryMetrics(meter)` on your own meter) is used
+   * as is and stays yours to dispose of.
+   * @default createOpenTelemetryMetrics() for this election, disposed of when the app closes
    */
-  metrics?: LeaderElectionMetrics;
+  metrics?: LeaderElectionMetrics | false;
+  /**
+   * Check at start-up, without delaying the election or the application: log the lock's
+   * namespace and where it came from, warn when the identity looks shared by several
+   * processes, and ask the API server (SelfSubjectAccessReviews) whether these credentials have
+   * every permission the lock needs, logging ONE warning with the Role rules to add when some
+   * are missing. When the reviews are not allowed the check is skipped with a log line. Not
+   * run with a custom `resourceLock`.
+   * @default true
+   */
+  preflight?: boolean;
+  /**
+   * On shutdown and on `stop({ release: true })`, how long the leader waits, after the
+   * leadership signal aborted and before it releases the lease, for `@OnLeader()` invocations
+   * still running (async methods whose promise has not settled) to finish. The wait is logged.
+   * Capped at `renewDeadline`; 0 releases at once. Another replica takes over only after the
+   * release, so an invocation that settles in time never overlaps with the next leader's work;
+   * one still running after `drainTimeout` may (the log says so).
+   * @default 5000
+   */
+  drainTimeout?: number;
 }

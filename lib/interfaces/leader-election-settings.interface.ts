@@ -14,4 +14,6 @@ export interface LeaderElectionSettings {
   readonly healthTolerance: number;
   readonly releaseOnShutdown: boolean;
   readonly autoStart: boolean;
+  /** ms the leader waits for in-flight `@OnLeader()` invocations before releasing (capped at renewDeadline). */
+  readonly drainTimeout: number;
 }

@@ -1,6 +1,7 @@
 import type { LeaderElectionRecord } from '../core/leader-election-record.js';
 import type { LeaderCallbacks, LeaderElectorStatus } from '../core/leader-elector.config.js';
 import type { LeaderElectionLogger } from '../core/logger.js';
+import type { LeaderElectionInFlightTracker } from '../leader-election-in-flight.tracker.js';
 import type { LeaderElectionSettings } from './leader-election-settings.interface.js';
 
 /**
@@ -36,7 +37,11 @@ export interface ElectionRegistration {
   readonly order: number;
   /** Validates the options and returns the election's name (called before createElector). */
   resolveName(): string;
-  createElector(callbacks: LeaderCallbacks, logger: LeaderElectionLogger): ElectionSetup;
+  createElector(
+    callbacks: LeaderCallbacks,
+    logger: LeaderElectionLogger,
+    inFlight?: LeaderElectionInFlightTracker,
+  ): ElectionSetup;
 }
 
 /** @internal */
@@ -44,4 +49,11 @@ export interface ElectionSetup {
   elector: ManagedElector;
   /** Resolved settings the guard and the health indicator need. */
   settings: LeaderElectionSettings;
+  /**
+   * The start-up checks (namespace, identity, RBAC), run once when the election first starts,
+   * never awaited by the start. Resolves (never rejects) when done or when `signal` aborted.
+   */
+  preflight?: (signal: AbortSignal) => Promise<unknown>;
+  /** Frees what the election owns beyond the elector (metrics callbacks), after it stopped. */
+  dispose?: () => void;
 }

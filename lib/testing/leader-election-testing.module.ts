@@ -4,7 +4,10 @@ import {
   DEFAULT_RENEW_DEADLINE_MS,
   DEFAULT_RETRY_PERIOD_MS,
 } from '../core/leader-elector.config.js';
-import { DEFAULT_HEALTH_TOLERANCE_MS } from '../leader-election.constants.js';
+import {
+  DEFAULT_DRAIN_TIMEOUT_MS,
+  DEFAULT_HEALTH_TOLERANCE_MS,
+} from '../leader-election.constants.js';
 import { LeaderElectionCoreModule } from '../leader-election-core.module.js';
 import { LeaderElectionService } from '../leader-election.service.js';
 import { LeaderElectionTestingService } from './leader-election-testing.service.js';
@@ -73,6 +76,7 @@ export class LeaderElectionTestingModule {
                     healthTolerance: DEFAULT_HEALTH_TOLERANCE_MS,
                     releaseOnShutdown: true,
                     autoStart: true,
+                    drainTimeout: DEFAULT_DRAIN_TIMEOUT_MS,
                   },
                 }),
               }),
