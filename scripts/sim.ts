@@ -11,7 +11,7 @@
  * Exit code 1 when any run violates an invariant; each failure prints its seed, its replay
  * command and the last trace lines.
  */
-import { NAMED_SCENARIOS, findScenario } from '../test/simulation/named-scenarios.js';
+import { ALL_SCENARIOS, findScenario } from '../test/simulation/scenario-catalog.js';
 import { formatFailure, runSeed, runSimulation } from '../test/simulation/sim-runner.js';
 import type { SimulationResult } from '../test/simulation/simulation.types.js';
 
@@ -109,7 +109,7 @@ function printResult(result: SimulationResult, options: CliOptions): void {
 async function main(): Promise<number> {
   const options = parseArgs(process.argv.slice(2));
   if (options.list) {
-    for (const s of NAMED_SCENARIOS) console.log(`${s.name.padEnd(28)} ${s.description}`);
+    for (const s of ALL_SCENARIOS) console.log(`${s.name.padEnd(28)} ${s.description}`);
     return 0;
   }
   if (options.scenario !== undefined) {

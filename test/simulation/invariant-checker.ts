@@ -43,6 +43,8 @@ export class InvariantChecker {
     private readonly host: CheckerHost,
     private readonly processes: () => Iterable<SimProcess>,
     private readonly renewDeadline: number,
+    /** The object as the server holds it now. */
+    private readonly store: () => StoredLease | undefined,
   ) {}
 
   /** Called from the process's onStartedLeading callback. */
@@ -66,6 +68,17 @@ export class InvariantChecker {
         'fencing',
         `${proc.label} started a term with fencingToken ${ctx.fencingToken}, but its last successful write was ` +
           (w ? `holder "${w.holderIdentity}" leaderTransitions ${w.leaderTransitions}` : 'none'),
+      );
+    }
+    const stored = this.store()?.record;
+    if (
+      stored &&
+      stored.holderIdentity === proc.identity &&
+      stored.leaderTransitions !== ctx.fencingToken
+    ) {
+      this.host.violation(
+        'fencing',
+        `${proc.label} started a term with fencingToken ${ctx.fencingToken}, but the lease it holds says leaderTransitions ${stored.leaderTransitions}`,
       );
     }
     const log: TermLog = {

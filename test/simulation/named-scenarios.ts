@@ -264,8 +264,7 @@ export const NAMED_SCENARIOS: readonly NamedScenario[] = [
   },
   {
     name: 'lost-renew-response',
-    description:
-      "one renewal is applied but its response is lost; the leader's term survives (self-conflict)",
+    description: "one renewal is applied but its response is lost; the leader's term survives",
     build: (o) =>
       base('lost-renew-response', o, {
         faults: [{ kind: 'lost-responses', from: T, to: T + RP, target: 'leader', probability: 1 }],
@@ -420,13 +419,3 @@ export const NAMED_SCENARIOS: readonly NamedScenario[] = [
     },
   },
 ];
-
-export function findScenario(name: string): NamedScenario {
-  const s = NAMED_SCENARIOS.find((x) => x.name === name);
-  if (!s) {
-    throw new Error(
-      `unknown scenario "${name}"; known: ${NAMED_SCENARIOS.map((x) => x.name).join(', ')}`,
-    );
-  }
-  return s;
-}

@@ -75,7 +75,7 @@ export function driftBound(d: ElectionDurations): number {
 /**
  * A random but reproducible simulation: electors (2..7 by seed), watch or polling (by seed),
  * durations (defaults half of the time), clock drift within the bound (sometimes near it), wall
- * clocks skewed by up to an hour, and a fault schedule of 1..(3 + electors) faults of every kind
+ * clocks skewed by up to an hour, and a fault schedule of 2..(4 + electors) faults of every kind
  * over 3..8 lease durations, half of them aimed at whoever leads when they begin.
  */
 export function generateSimulationConfig(
@@ -101,7 +101,7 @@ export function generateSimulationConfig(
 
   const faultsEnd = LD * rng.range(3, 8);
   const faults: Fault[] = [];
-  const count = rng.int(1, 3 + electors);
+  const count = rng.int(2, 4 + electors);
   const target = (allowAll: boolean): FaultTarget => {
     const x = rng.next();
     if (x < 0.5) return 'leader';

@@ -92,7 +92,12 @@ export class Simulation implements SimHost, CheckerHost {
       'sim-lease',
     );
     this.log = new SimTrace(c.traceLimit, c.verbose);
-    this.checker = new InvariantChecker(this, () => this.processes, c.durations.renewDeadline);
+    this.checker = new InvariantChecker(
+      this,
+      () => this.processes,
+      c.durations.renewDeadline,
+      () => this.store.object,
+    );
     this.factory = c.electorFactory ?? defaultElectorFactory;
     this.current = new Array<SimProcess | undefined>(c.electors).fill(undefined);
     this.incarnations = new Array<number>(c.electors).fill(-1);
