@@ -229,6 +229,8 @@ export function renderMarkdown(results: BenchResults, chartPath: string): string
       'process competes for the same leases (all followers: one watch each). N = 0 is the baseline (library and',
       `client loaded, no election). All processes are measured concurrently over the same ${formatNumber(idle.config.windowMs / 1000, 0)} s window`,
       "after a warm-up; CPU is the process's own `process.cpuUsage()` (user + system) / wall time; RSS at the end of the window.",
+      "A leader process's CPU is dominated by its renewals (one `@kubernetes/client-node` request per lease per retryPeriod,",
+      'plus the watch event each write echoes back); "CPU ms per request" divides the CPU time by those requests.',
       '',
       table(
         [
@@ -241,6 +243,7 @@ export function renderMarkdown(results: BenchResults, chartPath: string): string
           'heap MiB',
           'leading',
           'requests/min',
+          'CPU ms per request',
         ],
         idle.rows.map((r) => [
           String(r.elections),
@@ -252,6 +255,7 @@ export function renderMarkdown(results: BenchResults, chartPath: string): string
           formatNumber(r.heapUsedMiB, 1),
           String(r.leading),
           formatNumber(r.requestsPerMin, 1),
+          formatNumber(r.cpuMsPerRequest),
         ]),
       ),
       '',

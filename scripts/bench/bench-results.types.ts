@@ -98,6 +98,8 @@ export interface IdleRow {
   heapUsedMiB: number;
   leading: number;
   requestsPerMin: number;
+  /** CPU time per API request the process made in the window (ms); NaN without requests. */
+  cpuMsPerRequest: number;
 }
 
 export interface IdleResult {

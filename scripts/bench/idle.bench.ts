@@ -83,6 +83,7 @@ export async function runIdleBench(
         heapUsedMiB: Number(m.heapUsedMiB),
         leading: Number(m.leading),
         requestsPerMin: (requests * 60_000) / wallMs,
+        cpuMsPerRequest: requests > 0 ? (cpuUserMs + cpuSystemMs) / requests : Number.NaN,
       };
     });
     for (const p of processes) p.child.send({ type: 'exit' });

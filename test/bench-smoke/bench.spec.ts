@@ -51,6 +51,17 @@ function assertLatencySummary(summary: SampleSummary, n: number, label: string):
   );
 }
 
+describe('npm run bench: bad input', () => {
+  it('rejects an unknown section with exit code 2 and names the value and the valid ones', async () => {
+    const run = await runBench(['--only', 'handover,bogus']);
+    assert.equal(run.code, 2);
+    assert.match(
+      run.stderr,
+      /Unknown bench section "bogus" in --only: valid sections are handover, crash/,
+    );
+  });
+});
+
 describe('npm run bench -- --quick (smoke: structure and sanity, not targets)', () => {
   let dir: string;
   let run: { code: number | null; stdout: string; stderr: string };
