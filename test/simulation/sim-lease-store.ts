@@ -205,3 +205,8 @@ export function rawRecord(r: LeaderElectionRecord): string {
     preferredHolder: r.preferredHolder ?? '',
   });
 }
+
+/** A record in one short token for traces. */
+export function describeRecord(r: LeaderElectionRecord): string {
+  return `{holder=${r.holderIdentity || "''"} dur=${r.leaseDurationSeconds} tr=${r.leaderTransitions}}`;
+}

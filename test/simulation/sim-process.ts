@@ -1,7 +1,8 @@
 import type { QueuedEvent } from './event-queue.js';
 import type { SimClock, SimTimer } from './sim-clock.js';
 import type { SimHost } from './sim-host.js';
-import type { SimLock, SimWatchClient } from './sim-lock.js';
+import type { SimLock } from './sim-lock.js';
+import type { SimWatchClient } from './sim-watch-client.js';
 import type { SimElector, TermLog } from './simulation.types.js';
 
 export type ProcessState = 'running' | 'paused' | 'stopping' | 'stopped' | 'crashed';
