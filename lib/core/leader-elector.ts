@@ -5,9 +5,10 @@
  * Timing and skew model (client-go's): a candidate never trusts another machine's clock. It
  * judges expiry only on its own monotonic clock, from the moment it last saw the raw record
  * change (`observedTime`) plus the record's `leaseDurationSeconds`. The leader counts its
- * leadership from the *start* of its last successful acquire/renew request: `isLeader()` is true
- * only while that start is less than `renewDeadline` ago. Every follower saw that write at or
- * after its start, and waits `leaseDuration > renewDeadline` from then, so two candidates never
+ * leadership from the *start* of its last successful acquire/renew attempt (when the written
+ * content, with its fresh renewTime, was fixed): `isLeader()` is true only while that start is
+ * less than `renewDeadline` ago. Every follower saw that content at or after that start, and
+ * waits `leaseDuration > renewDeadline` from then, so two candidates never
  * both believe they lead, as long as clock *rates* differ by less than
  * `leaseDuration / renewDeadline`. Timestamps in the record are written, never compared.
  *
@@ -57,6 +58,12 @@ interface Term {
 }
 
 type AttemptResult =
+  /**
+   * `requestStart` is when the attempt began and fixed the record's content (`now`), not when its
+   * last request left: a write whose answer was lost may already have stored the same content
+   * earlier in the attempt, and the slow path then re-sends identical bytes (a no-op nobody sees),
+   * so only the attempt's start surely precedes every follower's observation of that content.
+   */
   | { ok: true; requestStart: number }
   | { ok: false; reason: 'held' | 'lost' | 'conflict' | 'error' | 'aborted' };
 
@@ -321,7 +328,7 @@ export class LeaderElector {
     return this.lastErr;
   }
 
-  /** `clock.now()` at the start of the last successful acquire/renew request. */
+  /** `clock.now()` at the start of the last successful acquire/renew attempt. */
   lastRenewAt(): number | undefined {
     return this.lastSuccessStart;
   }
@@ -586,12 +593,11 @@ export class LeaderElector {
     if (observed?.holderIdentity === this.identity && this.isLeaseValid(now)) {
       desired.acquireTime = observed.acquireTime;
       desired.leaderTransitions = observed.leaderTransitions;
-      const start = clock.now();
       try {
         await this.write(parent, (options) => lock.update(desired, options));
         this.lastErr = undefined;
         this.setObservedRecord(desired);
-        return { ok: true, requestStart: start };
+        return { ok: true, requestStart: now };
       } catch (err) {
         if (parent.aborted) return { ok: false, reason: 'aborted' };
         // A 409 here is routine (e.g. our own earlier write whose answer was lost): debug only.
@@ -620,7 +626,6 @@ export class LeaderElector {
           logger.error(messages.logErrorRetrievingLock(this.lockName, err));
           return { ok: false, reason: 'error' };
         }
-        const start = clock.now();
         try {
           await this.write(parent, (options) => lock.create(desired, options));
         } catch (createErr) {
@@ -636,7 +641,7 @@ export class LeaderElector {
         }
         this.lastErr = undefined;
         this.setObservedRecord(desired);
-        return { ok: true, requestStart: start };
+        return { ok: true, requestStart: now };
       }
     }
 
@@ -666,7 +671,6 @@ export class LeaderElector {
       desired.leaderTransitions =
         (Number.isSafeInteger(previous) && previous >= 0 ? previous : 0) + 1;
     }
-    const start = clock.now();
     try {
       await this.write(parent, (options) => lock.update(desired, options));
     } catch (err) {
@@ -683,7 +687,7 @@ export class LeaderElector {
     }
     this.lastErr = undefined;
     this.setObservedRecord(desired);
-    return { ok: true, requestStart: start };
+    return { ok: true, requestStart: now };
   }
 
   /** One lock request, bounded by `parent` and `requestTimeout`, even if the lock ignores its signal. */

@@ -253,6 +253,39 @@ describe('election in virtual time (3 electors, one MemoryLockStore)', () => {
     });
   }
 
+  it('a renewal whose answer was lost, re-sent as a no-op by the slow path, then a partition: no overlap under 1 % drift', async () => {
+    // sim-findings #1: the leader's clock runs 0.5 % slow, the follower's 0.5 % fast.
+    const cluster = new Cluster({ ids: ['a', 'b'], rates: [0.995, 1.005], monitorEvery: 1 });
+    const a = cluster.get('a');
+    a.elector.start();
+    await cluster.waitForLeader(100);
+    cluster.get('b').elector.start();
+    await cluster.clock.advance(4_500);
+    cluster.store.fault(
+      { kind: 'drop-response' },
+      { match: { identity: 'a', verb: 'update' }, times: 1 },
+    );
+    // The next renewal is applied but unanswered; 5 s later the slow path re-sends it (a no-op).
+    await cluster.clock.advanceUntil(() => a.metrics.count('slowpath') === 1, 10_000);
+    const writes = cluster.store.writes().filter((w) => w.identity === 'a').length;
+    // Partition a: its requests hang and its watch goes silent (it would otherwise see b's
+    // takeover at once and step down, hiding the bug).
+    cluster.store.fault({ kind: 'hang' }, { match: { identity: 'a' } });
+    cluster.store.closeWatches(new Error('partition'));
+    await cluster.waitForLeader(20_000, a);
+    assert.equal(
+      cluster.store.writes().filter((w) => w.identity === 'a').length,
+      writes,
+      'the slow-path write changed nothing on the server',
+    );
+    const b = cluster.get('b');
+    const aEnd = a.aborted[0] ?? Number.POSITIVE_INFINITY;
+    const bStart = b.started[0]?.at ?? Number.NaN;
+    assert.ok(aEnd <= bStart, `a led until ${aEnd}, b from ${bStart}`);
+    cluster.store.clearFaults();
+    await finish(cluster);
+  });
+
   it('a foreign holder seen on the watch ends the term at once', async () => {
     const cluster = new Cluster();
     cluster.startAll();

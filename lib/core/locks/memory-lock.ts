@@ -347,6 +347,10 @@ class MemoryStoreCore {
     ) {
       throw new LockError('Conflict', messages.memoryLockConflict(name), 409);
     }
+    // As the API server: identical content is a no-op (same version, no watch event).
+    if (memoryRecordRaw(record) === memoryRecordRaw(object.record)) {
+      return { ...object, record: cloneRecord(object.record) };
+    }
     return this.store(name, record, object.uid, identity, 'update');
   }
 

@@ -38,7 +38,7 @@ describe('MemoryLock / MemoryLockStore', () => {
     const got = await b.get();
     assert.equal(got.record.holderIdentity, 'a');
     const rv1 = store.resourceVersion('x');
-    await a.update(record('a', 0));
+    await a.update(record('a', 2));
     assert.ok((store.resourceVersion('x') ?? 0) > (rv1 ?? 0), 'versions grow');
     await assert.rejects(b.update(record('b', 1)), (err: unknown) => {
       return err instanceof LockError && err.reason === 'Conflict' && err.statusCode === 409;
@@ -50,6 +50,26 @@ describe('MemoryLock / MemoryLockStore', () => {
       store.writes().map((w) => `${w.identity}:${w.verb}`),
       ['a:create', 'a:update', 'b:update'],
     );
+  });
+
+  it('an update with identical content is a no-op: same version, no write, no watch event', async () => {
+    const store = new MemoryLockStore();
+    const a = store.createLock({ name: 'x', identity: 'a' });
+    await a.create(record('a'));
+    const events: string[] = [];
+    const b = store.createLock({ name: 'x', identity: 'b' });
+    await b.get();
+    const handle = b.watch!({ onEvent: (e) => events.push(e.type), onClose: () => undefined });
+    const rv = store.resourceVersion('x');
+    await a.update(record('a'));
+    await flush();
+    assert.equal(store.resourceVersion('x'), rv);
+    assert.equal(store.writes().length, 1, 'only the create');
+    assert.deepEqual(events, []);
+    await a.update(record('a', 1));
+    await flush();
+    assert.deepEqual(events, ['MODIFIED']);
+    handle.stop();
   });
 
   it('a re-created object conflicts with a lock that cached the old one (uid precondition)', async () => {
@@ -163,7 +183,7 @@ describe('MemoryLock / MemoryLockStore', () => {
     const closes: (Error | undefined)[] = [];
     const handle = b.watch!({ onEvent: (e) => events.push(e), onClose: (e) => closes.push(e) });
     await a.create(record('a'));
-    await a.update(record('a', 0));
+    await a.update(record('a', 2));
     await store.createLock({ name: 'other', identity: 'z' }).create(record('z'));
     await flush();
     assert.deepEqual(
@@ -191,7 +211,7 @@ describe('MemoryLock / MemoryLockStore', () => {
     const b = store.createLock({ name: 'x', identity: 'b' });
     await a.create(record('a'));
     await b.get();
-    await a.update(record('a', 0));
+    await a.update(record('a', 2));
     const events: string[] = [];
     const handle = b.watch!({ onEvent: (e) => events.push(e.type), onClose: () => undefined });
     await flush();
@@ -259,7 +279,7 @@ describe('MemoryLock / MemoryLockStore', () => {
     });
     await a.create(record('a'));
     await clock.advance(10);
-    await a.update(record('a', 0));
+    await a.update(record('a', 2));
     await clock.advance(19);
     assert.deepEqual(events, []);
     await clock.advance(10);

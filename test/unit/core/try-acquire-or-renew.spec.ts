@@ -14,7 +14,7 @@ interface Internals {
   tryAcquireOrRenew(
     signal: AbortSignal,
     useObserved: boolean,
-  ): Promise<{ ok: boolean; reason?: string }>;
+  ): Promise<{ ok: boolean; reason?: string; requestStart?: number }>;
   release(): Promise<boolean>;
 }
 
@@ -305,6 +305,28 @@ describe('tryAcquireOrRenew (client-go TestTryAcquireOrRenew cases)', () => {
     assert.equal(result.ok, false);
     assert.equal(result.reason, 'held');
     assert.equal(internals.observedRecord?.holderIdentity, 'fast');
+  });
+
+  it('a success reports the attempt start, not the last request start (a lost answer may have stored the same content earlier)', async () => {
+    const { lock, internals, clock } = setup({ record: mine, ageMs: 2_000 });
+    lock.expect(
+      { verb: 'update', hang: true },
+      { verb: 'get', record: { ...mine, renewTime: new Date('2030-01-01T00:00:07Z') } },
+      { verb: 'update' },
+    );
+    let result: { ok: boolean; requestStart?: number } | undefined;
+    void internals.tryAcquireOrRenew(new AbortController().signal, false).then((r) => {
+      result = r;
+    });
+    await clock.advance(5_000);
+    assert.deepEqual(lock.unplanned, []);
+    assert.deepEqual(result, { ok: true, requestStart: NOW });
+    const [fast, , slow] = lock.calls;
+    assert.equal(
+      slow?.record?.renewTime?.getTime(),
+      fast?.record?.renewTime?.getTime(),
+      'the slow path re-sends the content fixed at the attempt start',
+    );
   });
 
   it('a hanging request is cut by requestTimeout (max(1 s, renewDeadline / 2) = 5 s)', async () => {
