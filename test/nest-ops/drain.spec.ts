@@ -114,7 +114,7 @@ describe('drain before release (real Nest apps)', () => {
     assert.equal(b.election.getSettings().drainTimeout, 500);
     await waitFor(() => b.election.isLeader(), 5000, 'b to lead');
 
-    const job = b.jobs.slowJob(2000);
+    const job = b.jobs.slowJob(3000);
     const closeStart = performance.now();
     await b.close();
     const closeEnd = performance.now();
@@ -124,7 +124,7 @@ describe('drain before release (real Nest apps)', () => {
     const release = releaseWrite(name, 'b');
     const releasedAfter = release.at - closeStart;
     assert.ok(
-      releasedAfter >= 450 && releasedAfter < 1800,
+      releasedAfter >= 450 && releasedAfter < 2500,
       `released ${releasedAfter.toFixed(0)} ms after close() (drainTimeout 500)`,
     );
     assert.ok(release.at < run.endedAt!, 'released while the job was still running');
