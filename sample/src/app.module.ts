@@ -22,6 +22,7 @@ export class AppModule {
         LeaderElectionModule.forRoot({
           name: config.leaseName,
           namespace: config.namespace,
+          identity: config.identity,
           leaseDuration: config.leaseDuration,
           renewDeadline: config.renewDeadline,
           retryPeriod: config.retryPeriod,

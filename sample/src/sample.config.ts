@@ -21,6 +21,11 @@ export class SampleConfig {
    * then `POD_NAMESPACE`, then the kubeconfig context, then 'default').
    */
   namespace?: string;
+  /**
+   * `ELECTION_IDENTITY`: this replica's lease holder identity. Unset = the module's default
+   * (`${POD_NAME ?? hostname}_${random suffix}`); must be unique per running replica.
+   */
+  identity?: string;
   /** `LEASE_DURATION_MS`; unset = the module's default (15000). */
   leaseDuration?: number;
   /** `RENEW_DEADLINE_MS`; unset = the module's default (10000). */
@@ -64,6 +69,7 @@ export class SampleConfig {
       config.leaseName = env.LEASE_NAME.trim();
     }
     if (env.POD_NAMESPACE) config.namespace = env.POD_NAMESPACE;
+    if (env.ELECTION_IDENTITY?.trim()) config.identity = env.ELECTION_IDENTITY.trim();
     config.leaseDuration = readMs(env, 'LEASE_DURATION_MS');
     config.renewDeadline = readMs(env, 'RENEW_DEADLINE_MS');
     config.retryPeriod = readMs(env, 'RETRY_PERIOD_MS');

@@ -8,6 +8,7 @@ describe('SampleConfig.fromEnv', () => {
     const config = SampleConfig.fromEnv({});
     assert.equal(config.leaseName, 'sample-leader');
     assert.equal(config.namespace, undefined);
+    assert.equal(config.identity, undefined);
     assert.equal(config.leaseDuration, undefined);
     assert.equal(config.renewDeadline, undefined);
     assert.equal(config.retryPeriod, undefined);
@@ -23,6 +24,7 @@ describe('SampleConfig.fromEnv', () => {
     const config = SampleConfig.fromEnv({
       LEASE_NAME: 'billing-jobs',
       POD_NAMESPACE: 'payments',
+      ELECTION_IDENTITY: ' billing-1 ',
       LEASE_DURATION_MS: '15000',
       RENEW_DEADLINE_MS: '10000',
       RETRY_PERIOD_MS: '2000',
@@ -38,6 +40,7 @@ describe('SampleConfig.fromEnv', () => {
       {
         leaseName: 'billing-jobs',
         namespace: 'payments',
+        identity: 'billing-1',
         leaseDuration: 15000,
         renewDeadline: 10000,
         retryPeriod: 2000,
