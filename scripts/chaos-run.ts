@@ -156,16 +156,16 @@ export class ChaosRun implements ReplicaListener {
     }
   }
 
-  private startProcess(slot: Slot): DemoReplica {
+  private startProcess(slot: Slot, identity?: string): DemoReplica {
     slot.generation++;
     const replica = new DemoReplica(`${slot.name}#${slot.generation}`, this);
     slot.replica = replica;
     this.procs.push(replica);
-    replica.start(this.replicaEntry, this.replicaEnv(slot.name));
+    replica.start(this.replicaEntry, this.replicaEnv(slot.name, identity));
     return replica;
   }
 
-  private replicaEnv(slot: string): NodeJS.ProcessEnv {
+  private replicaEnv(slot: string, identity: string | undefined): NodeJS.ProcessEnv {
     const o = this.options;
     const env: NodeJS.ProcessEnv = {
       ...process.env,
@@ -184,6 +184,9 @@ export class ChaosRun implements ReplicaListener {
       // The replica's lifeline removes this folder if the chaos run dies without cleaning up.
       DEMO_TMP_DIR: this.cluster!.tempDir,
     };
+    // Unset = the module's default identity, `${POD_NAME}_${random suffix}`.
+    if (identity) env.ELECTION_IDENTITY = identity;
+    else delete env.ELECTION_IDENTITY;
     // Inside a pod the module would prefer the in-cluster config over KUBECONFIG.
     delete env.KUBERNETES_SERVICE_HOST;
     delete env.KUBERNETES_SERVICE_PORT;
@@ -246,9 +249,10 @@ export class ChaosRun implements ReplicaListener {
           end: at,
           healAt: at,
         });
+        const identity = event.sameIdentity ? target.replica.identity : undefined;
         slot.restartTimer = setTimeout(() => {
           slot.restartTimer = undefined;
-          void this.restart(slot, target.replica);
+          void this.restart(slot, target.replica, identity);
         }, event.restartAfterMs ?? 1000);
         return;
       }
@@ -363,13 +367,17 @@ export class ChaosRun implements ReplicaListener {
     return at;
   }
 
-  private async restart(slot: Slot, old: DemoReplica): Promise<void> {
+  private async restart(slot: Slot, old: DemoReplica, identity: string | undefined): Promise<void> {
     if (this.stopping) return;
+    // Never two processes in one slot (or under one identity) at once.
     await old.waitForExit(SHUTDOWN_GRACE_MS);
-    if (this.stopping) return;
-    const replica = this.startProcess(slot);
+    if (this.stopping || old.alive) return;
+    const replica = this.startProcess(slot, identity);
     this.restarts++;
-    this.say(`${replica.name} started in place of ${old.name}`);
+    this.say(
+      `${replica.name} started in place of ${old.name}` +
+        (identity ? `, under the same identity ${identity}` : ', under a new identity'),
+    );
   }
 
   private slotOf(replica: DemoReplica): Slot {
@@ -475,7 +483,10 @@ export class ChaosRun implements ReplicaListener {
     this.out.write('\nleaderless gaps (measured = to − max(from, fault healed)):\n');
     for (const g of gaps) {
       this.out.write(
-        `  ${Math.round(g.to - g.from)} ms in all, measured ${Math.round(g.measuredMs)} ms` +
+        `  ${Math.round(g.to - g.from)} ms in all, ` +
+          (g.measuredMs > 0
+            ? `measured ${Math.round(g.measuredMs)} ms`
+            : 'measured 0 ms (a leader was back before the fault healed)') +
           `${g.fault ? ` (event ${g.fault.index} ${g.fault.kind} on ${g.fault.target})` : ''}` +
           `${g.ok ? '' : '  ← over the bound'}\n`,
       );

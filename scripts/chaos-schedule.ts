@@ -6,7 +6,7 @@
 
 /** What one chaos event does. */
 export type FaultKind =
-  /** SIGKILL a replica, start a fresh process (new identity) in its place a little later. */
+  /** SIGKILL a replica, start a fresh process (same or new identity) in its place a little later. */
   | 'sigkill'
   /** SIGSTOP a replica for longer than leaseDuration, then SIGCONT. */
   | 'sigstop'
@@ -44,6 +44,11 @@ export interface ChaosEvent {
   durationMs: number;
   /** sigkill: the replacement process starts this long after the kill, ms. */
   restartAfterMs?: number;
+  /**
+   * sigkill: the replacement reuses the killed process's identity (a pod restarted under the same
+   * name), so it finds itself as the Lease holder; otherwise it comes up with a new identity.
+   */
+  sameIdentity?: boolean;
   /** latency: added to every response, ms. */
   latencyMs?: number;
   /** 5xx: the status code answered. */
@@ -103,6 +108,7 @@ export function planChaos(options: ChaosPlanOptions): ChaosEvent[] {
           target: leaderOr('random', 0.7),
           durationMs: 0,
           restartAfterMs: between(300, 2500),
+          sameIdentity: random() < 0.5,
         };
       case 'sigstop':
         // Longer than leaseDuration: the others must take over while this one is frozen.
@@ -148,7 +154,7 @@ export function describeEvent(event: ChaosEvent): string {
         : 'a random replica';
   switch (event.kind) {
     case 'sigkill':
-      return `SIGKILL ${who}, restart it after ${event.restartAfterMs} ms`;
+      return `SIGKILL ${who}, restart it after ${event.restartAfterMs} ms with ${event.sameIdentity ? 'the same' : 'a new'} identity`;
     case 'sigstop':
       return `SIGSTOP ${who} for ${event.durationMs} ms, then SIGCONT`;
     case 'latency':

@@ -73,8 +73,10 @@ export class ChaosTimeline {
         break;
       }
       case 'job-end': {
+        // By process too: a replacement restarted under the same identity counts runs from 1 again.
         const open = this.runs.find(
-          (r) => r.run.identity === event.identity && r.run.run === event.run,
+          (r) =>
+            r.run.replica === proc && r.run.identity === event.identity && r.run.run === event.run,
         );
         if (!open) break;
         const run = open.run;

@@ -78,7 +78,10 @@ export function judgeLeaderWork(runs: readonly ChaosJobRun[]): {
   // A run that did no slice of work (it found itself no longer leading at its first check) did
   // no leader work; its start may even be logged after a freeze, so it is left out.
   const working = runs.filter((r) => r.steps === undefined || r.steps > 0);
-  return { jobs: judgeJobRuns(working), workingRuns: working.length };
+  // The process is the unit that works: a replacement restarted under the killed process's
+  // identity must not overlap it either, so runs are told apart by process, not by identity.
+  const byProcess = working.map((r) => ({ ...r, identity: r.replica }));
+  return { jobs: judgeJobRuns(byProcess), workingRuns: working.length };
 }
 
 /**

@@ -404,7 +404,8 @@ function isRunning(pid: number): boolean {
 
 describe('npm run chaos (real processes, short)', { timeout: 90_000 }, () => {
   it('survives SIGKILL, SIGSTOP, dropped responses and latency on the leader with overlaps = 0', async () => {
-    // Seed 25 with these kinds: sigkill, sigstop, drop-response, latency, each on the leader.
+    // Seed 25 with these kinds: sigkill (restart under the same identity), sigstop,
+    // drop-response, latency, each on the leader.
     const result = await runChaos(
       [
         ...['--events', '4', '--seed', '25'],
@@ -429,6 +430,7 @@ describe('npm run chaos (real processes, short)', { timeout: 90_000 }, () => {
     assert.ok(gap, out);
     assert.ok(Number(gap[1]) <= Number(gap[2]), out);
     assert.match(result.stdout, /1 restarted after SIGKILL/);
+    assert.match(result.stdout, /started in place of replica-\d#1, under the same identity/);
 
     // Every replica it started is gone (the killed one, its replacement, the survivors).
     const pids = [...result.stdout.matchAll(/is up \(pid (\d+)\)/g)].map((m) => Number(m[1]));
