@@ -8,6 +8,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import type { FaultHandle } from '../lib/testing/index.js';
 import type { SampleEvent } from '../sample/src/sample-event.types.js';
 import { ChaosCluster } from './chaos-cluster.js';
 import type { ChaosOptions } from './chaos-options.js';
@@ -235,8 +236,6 @@ export class ChaosRun implements ReplicaListener {
     const slot = this.slotOf(target.replica);
     const who = event.target === 'all' ? 'every replica' : target.label;
     this.say(`${label}: ${describeEvent(event)} → ${who}`);
-    const cluster = this.cluster!;
-    const o = this.options;
     switch (event.kind) {
       case 'sigkill': {
         const at = target.replica.signal('SIGKILL');
@@ -275,26 +274,14 @@ export class ChaosRun implements ReplicaListener {
       }
       default: {
         const slots = event.target === 'all' ? this.slots.map((s) => s.name) : [slot.name];
-        const handle =
-          event.kind === 'latency'
-            ? cluster.fault(
-                { kind: 'latency', ms: event.latencyMs ?? o.renewDeadline + 500 },
-                slots,
-              )
-            : event.kind === '5xx'
-              ? cluster.fault({ kind: 'error', code: event.code ?? 503 }, slots)
-              : event.kind === 'hang'
-                ? cluster.fault({ kind: 'hang' }, slots)
-                : cluster.fault({ kind: 'drop-response' }, slots, {
-                    resource: 'leases',
-                    verb: 'update',
-                  });
+        const handle = this.installApiFault(event, slots);
         const start = wallNow();
         try {
           await this.sleep(event.durationMs);
         } finally {
           handle.clear();
           const end = wallNow();
+          // Requests admitted just before the clear are still delayed, and then applied.
           const healAt = event.kind === 'latency' ? end + (event.latencyMs ?? 0) : end;
           this.faults.push({
             index: event.index,
@@ -306,6 +293,24 @@ export class ChaosRun implements ReplicaListener {
           });
         }
       }
+    }
+  }
+
+  private installApiFault(event: ChaosEvent, slots: string[]): FaultHandle {
+    const cluster = this.cluster!;
+    switch (event.kind) {
+      case 'latency':
+        return cluster.fault({ kind: 'latency', ms: event.latencyMs ?? 0 }, slots);
+      case '5xx':
+        return cluster.fault({ kind: 'error', code: event.code ?? 503 }, slots);
+      case 'hang':
+        return cluster.fault({ kind: 'hang' }, slots);
+      default:
+        // Only the renewals: the leader's writes land, their acknowledgements are lost.
+        return cluster.fault({ kind: 'drop-response' }, slots, {
+          resource: 'leases',
+          verb: 'update',
+        });
     }
   }
 
@@ -405,9 +410,10 @@ export class ChaosRun implements ReplicaListener {
     this.timeline.onExit(replica.name, exit.at);
     const how = exit.signal ? `by ${exit.signal}` : `with code ${exit.code}`;
     if (replica.signalledAt === undefined && !this.stopping) {
-      this.problems.push(`${replica.name} exited on its own (${how})`);
+      const problem = `${replica.name} exited on its own (${how})`;
+      this.problems.push(problem);
       this.printLogTail(replica);
-      this.stop(new Error(`${replica.name} exited unexpectedly (${how})`));
+      this.stop(new Error(problem));
     } else if (
       this.stopping &&
       replica.state === 'exited' &&
