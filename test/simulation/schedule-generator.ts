@@ -204,6 +204,7 @@ export function generateSimulationConfig(
     settle: 2 * LD,
     normalLatency: { min: 0.1, max: 2 },
     hostileCallbacks: rng.chance(0.25),
+    ignoreSignalProbability: rng.chance(0.2) ? rng.range(0.2, 1) : 0,
     beforeRelease,
     checkLiveness: true,
     verbose: options.verbose ?? false,

@@ -13,6 +13,8 @@ export interface SimHost {
   readonly store: SimLeaseStore;
   readonly network: SimNetwork;
   readonly durations: ElectionDurations;
+  /** Share of requests whose lock ignores the abort signal. */
+  readonly ignoreSignalProbability: number;
   /** Runtime choices of the world (partition modes, watch timeouts), seeded. */
   readonly worldRng: Prng;
   schedule(time: number, run: () => void): QueuedEvent;

@@ -85,12 +85,15 @@ export class SimLock implements ResourceLock {
     const sentVersion = this.cachedVersion;
     const body = record ? copyRecord(record) : undefined;
     return new Promise<StoredLease>((resolve, reject) => {
-      if (signal?.aborted) {
+      if (signal?.aborted && host.ignoreSignalProbability === 0) {
         host.trace(`${proc.label} x ${op} not sent: signal already aborted`);
         reject(timeoutError(op));
         return;
       }
       let settled = false;
+      // A lock that cannot abort: only the server's answer (if any) settles the request.
+      const honoursSignal =
+        host.ignoreSignalProbability === 0 || !host.worldRng.chance(host.ignoreSignalProbability);
       const onAbort = (): void => {
         if (settled) return;
         settled = true;
@@ -98,8 +101,10 @@ export class SimLock implements ResourceLock {
         host.trace(`${proc.label} x ${op} aborted by its signal (Timeout)`);
         reject(timeoutError(op));
       };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      proc.pendingRequests++;
+      if (honoursSignal) {
+        signal?.addEventListener('abort', onAbort, { once: true });
+        proc.pendingRequests++;
+      }
       const plan = host.network.plan(proc.slot, op, host.now);
       host.trace(
         `${proc.label} -> ${op}${body ? ` ${describeRecord(body)}` : ''}${op === 'update' ? ` rv=${sentVersion}` : ''}` +
@@ -141,8 +146,10 @@ export class SimLock implements ResourceLock {
             return;
           }
           settled = true;
-          signal?.removeEventListener('abort', onAbort);
-          proc.pendingRequests--;
+          if (honoursSignal) {
+            signal?.removeEventListener('abort', onAbort);
+            proc.pendingRequests--;
+          }
           if (outcome.ok) {
             this.cachedVersion = outcome.value.resourceVersion;
             if (op !== 'get') this.lastWrite = copyRecord(outcome.value.record);

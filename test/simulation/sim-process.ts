@@ -38,6 +38,9 @@ export class SimProcess {
   readonly onCrash: (() => void)[] = [];
   stopResolvedAt: number | undefined;
   private deferred: (() => void)[] = [];
+  private stateBeforePause: ProcessState = 'running';
+  private pausedAt = 0;
+  private pausedTotal = 0;
 
   constructor(
     readonly host: SimHost,
@@ -70,12 +73,20 @@ export class SimProcess {
   }
 
   pause(): void {
+    this.stateBeforePause = this.state;
+    this.pausedAt = this.host.now;
     this.state = 'paused';
+  }
+
+  /** Virtual ms this process has spent paused so far. */
+  pausedTime(): number {
+    return this.pausedTotal + (this.state === 'paused' ? this.host.now - this.pausedAt : 0);
   }
 
   /** Resumes and hands back what arrived meanwhile, in arrival order. */
   resume(): (() => void)[] {
-    this.state = 'running';
+    this.state = this.stateBeforePause;
+    this.pausedTotal += this.host.now - this.pausedAt;
     this.resumedAt = this.host.now;
     const deferred = this.deferred;
     this.deferred = [];

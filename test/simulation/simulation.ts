@@ -57,6 +57,7 @@ export class Simulation implements SimHost, CheckerHost {
   readonly network: SimNetwork;
   readonly worldRng: Prng;
   readonly durations: ElectionDurations;
+  readonly ignoreSignalProbability: number;
   private readonly rng: Prng;
   private readonly log: SimTrace;
   private readonly checker: InvariantChecker;
@@ -84,6 +85,7 @@ export class Simulation implements SimHost, CheckerHost {
   constructor(readonly config: SimulationConfig) {
     const c = config;
     this.durations = c.durations;
+    this.ignoreSignalProbability = c.ignoreSignalProbability ?? 0;
     this.rng = new Prng(c.seed);
     this.worldRng = this.rng.fork();
     this.network = new SimNetwork(this.rng.fork(), c.normalLatency, 'sim-lease');
@@ -240,7 +242,8 @@ export class Simulation implements SimHost, CheckerHost {
       `simulation "${c.name}" seed=${c.seed} electors=${c.electors} leaseDuration=${c.durations.leaseDuration} ` +
         `renewDeadline=${c.durations.renewDeadline} retryPeriod=${c.durations.retryPeriod} watch=${c.watch} ` +
         `lockWatch=${c.lockWatch} rates=[${c.rates.map((r) => r.toFixed(4)).join(', ')}] faults=${c.faults.length} ` +
-        `faultsEnd=${c.faultsEnd.toFixed(0)} hostile=${c.hostileCallbacks} beforeRelease=${c.beforeRelease}`,
+        `faultsEnd=${c.faultsEnd.toFixed(0)} hostile=${c.hostileCallbacks} beforeRelease=${c.beforeRelease} ` +
+        `ignoreSignal=${(c.ignoreSignalProbability ?? 0).toFixed(2)}`,
     );
     for (let slot = 0; slot < c.electors; slot++) {
       this.schedule(c.startAt[slot] ?? 0, () => this.spawn(slot, false));
@@ -405,7 +408,7 @@ export class Simulation implements SimHost, CheckerHost {
       case 'pause':
         this.schedule(f.at, () => {
           const proc = this.resolveProcess(f.target);
-          if (!proc || proc.state !== 'running') {
+          if (!proc || (proc.state !== 'running' && proc.state !== 'stopping')) {
             this.trace(`fault pause skipped: ${proc ? proc.describe() : 'no process'}`);
             return;
           }
@@ -519,15 +522,21 @@ export class Simulation implements SimHost, CheckerHost {
     proc.state = 'stopping';
     this.trace(`${proc.label} stop({ release: ${release} })`);
     const bound = this.stopBound;
+    const startedAt = this.now;
+    const pausedBefore = proc.pausedTime();
     let settled = false;
-    const deadline = this.schedule(this.now + bound, () => {
-      if (!settled && proc.alive) {
-        this.violation(
-          'stop',
-          `${proc.label} stop() did not resolve within ${bound.toFixed(3)} ms`,
-        );
+    // A pause while stopping stretches the bound by the time spent paused.
+    let deadline: QueuedEvent;
+    const check = (): void => {
+      if (settled || !proc.alive) return;
+      const due = startedAt + bound + (proc.pausedTime() - pausedBefore);
+      if (proc.state === 'paused' || due > this.now) {
+        deadline = this.schedule(Math.max(due, this.now + 1), check);
+        return;
       }
-    });
+      this.violation('stop', `${proc.label} stop() did not resolve within ${bound.toFixed(3)} ms`);
+    };
+    deadline = this.schedule(startedAt + bound, check);
     let promise: Promise<void>;
     try {
       promise = proc.elector.stop({ release });

@@ -107,6 +107,11 @@ export interface SimulationConfig {
   settle: number;
   /** One-way latency of a healthy request, uniform in [min, max] virtual ms. */
   normalLatency: { min: number; max: number };
+  /**
+   * Share of requests whose lock ignores `options.signal` (answers only when the server does),
+   * like a client that cannot abort: the elector must bound them itself. @default 0
+   */
+  ignoreSignalProbability?: number;
   /** Callbacks throw or reject now and then (the elector must shrug it off). */
   hostileCallbacks: boolean;
   beforeRelease: BeforeReleaseMode;
