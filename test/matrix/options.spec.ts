@@ -31,8 +31,10 @@ import {
   INVALID_ELECTION_OPTIONS,
   INVALID_HEALTH_TOLERANCE,
   INVALID_KUBECONFIG,
+  INVALID_DRAIN_TIMEOUT,
   INVALID_LABEL_VALUE,
   INVALID_LABELS,
+  INVALID_METRICS,
   INVALID_NON_EMPTY_STRING,
   INVALID_RESOURCE_LOCK,
   OPTIONS_NOT_OBJECT,
@@ -173,13 +175,14 @@ const nestRows: NestRow[] = [
     message: () => bad(core.leaseDurationBelowOneSecond(800)),
   },
   // -- booleans
-  ...(['releaseOnShutdown', 'watch', 'recordEvents', 'autoStart'] as const).flatMap((option) =>
-    ['yes', 1, null].map((value): NestRow => ({
-      what: `${option} = ${JSON.stringify(value)}`,
-      options: (base) => ({ ...base, [option]: value }),
-      option,
-      message: () => bad(INVALID_BOOLEAN(option, value)),
-    })),
+  ...(['releaseOnShutdown', 'watch', 'recordEvents', 'autoStart', 'preflight'] as const).flatMap(
+    (option) =>
+      ['yes', 1, null].map((value): NestRow => ({
+        what: `${option} = ${JSON.stringify(value)}`,
+        options: (base) => ({ ...base, [option]: value }),
+        option,
+        message: () => bad(INVALID_BOOLEAN(option, value)),
+      })),
   ),
   // -- kubeConfig: a KubeConfig or the path of a readable kubeconfig with a current cluster
   ...[42, {}, [], true].map((value): NestRow => ({
@@ -232,6 +235,35 @@ const nestRows: NestRow[] = [
     options: (base) => ({ ...base, healthTolerance: value }),
     option: 'healthTolerance',
     message: () => bad(INVALID_HEALTH_TOLERANCE(value)),
+  })),
+  // -- drainTimeout: finite, >= 0 (capped at renewDeadline)
+  ...[-1, NaN, Infinity, '100', true].map((value): NestRow => ({
+    what: `drainTimeout = ${String(value === '100' ? '"100"' : value)}`,
+    options: (base) => ({ ...base, drainTimeout: value }),
+    option: 'drainTimeout',
+    message: () => bad(INVALID_DRAIN_TIMEOUT(value)),
+  })),
+  // -- metrics: false, or hooks with on/off/slowpathExercised (optional hooks must be functions)
+  ...[
+    ['"prometheus"', 'prometheus'],
+    ['true', true],
+    ['null', null],
+    ['{}', {}],
+    ['hooks without slowpathExercised', { on: () => undefined, off: () => undefined }],
+    [
+      'hooks with a non-function renewed',
+      {
+        on: () => undefined,
+        off: () => undefined,
+        slowpathExercised: () => undefined,
+        renewed: 'yes',
+      },
+    ],
+  ].map(([label, value]): NestRow => ({
+    what: `metrics = ${String(label)}`,
+    options: (base) => ({ ...base, metrics: value }),
+    option: 'metrics',
+    message: () => bad(INVALID_METRICS(value)),
   })),
   // -- labels: an object of strings that Kubernetes accepts as label keys and values
   ...['app=x', 42, null, ['app']].map((value): NestRow => ({
@@ -487,6 +519,21 @@ const coreRows: CoreRow[] = [
     config: (base) => ({ ...base, callbacks: { [key]: 'run' } }),
     option: `callbacks.${key}`,
     message: () => core.optionNotFunction(`callbacks.${key}`, 'run'),
+  })),
+  ...(
+    [
+      ['clock', {}, ['now', 'wallNow', 'setTimer']],
+      ['clock', 'system', ['now', 'wallNow', 'setTimer']],
+      ['logger', { log: () => undefined }, ['warn', 'error']],
+      ['logger', 'console', ['log', 'warn', 'error']],
+      ['metrics', { on: () => undefined }, ['off', 'slowpathExercised']],
+      ['metrics', null, ['on', 'off', 'slowpathExercised']],
+    ] as const
+  ).map(([option, value, missing]): CoreRow => ({
+    what: `${option} = ${typeof value === 'string' ? JSON.stringify(value) : value === null ? 'null' : `object with ${Object.keys(value).length} method(s)`}`,
+    config: (base) => ({ ...base, [option]: value }),
+    option,
+    message: () => core.optionLacksMethods(option, missing),
   })),
   ...(['beforeRelease', 'random'] as const).map((key): CoreRow => ({
     what: `${key} is not a function`,
