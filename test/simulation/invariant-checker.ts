@@ -136,10 +136,21 @@ export class InvariantChecker {
     }
   }
 
-  /** Every write the store applied. */
-  storeWrite(before: LeaderElectionRecord | undefined, after: StoredLease): void {
-    if (!before) return;
+  /** Every write the store applied, with the identity of the process that sent it. */
+  storeWrite(before: LeaderElectionRecord | undefined, after: StoredLease, writer: string): void {
     const a = after.record;
+    // Nobody writes another's identity, and a release ('') only hands back one's own lease
+    // (client-go's release checks a possibly stale record; this elector re-reads it first).
+    if (a.holderIdentity !== '' && a.holderIdentity !== writer) {
+      this.host.violation('records', `${writer} wrote holder "${a.holderIdentity}"`);
+    }
+    if (a.holderIdentity === '' && before && before.holderIdentity !== writer) {
+      this.host.violation(
+        'records',
+        `${writer} released a lease held by "${before.holderIdentity}" (transitions ${before.leaderTransitions})`,
+      );
+    }
+    if (!before) return;
     if (a.leaderTransitions < before.leaderTransitions) {
       this.host.violation(
         'transitions',

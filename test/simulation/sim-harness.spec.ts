@@ -4,6 +4,7 @@ import type { LeaderElectionRecord } from '../../lib/core/leader-election-record
 import { EventQueue } from './event-queue.js';
 import { Prng } from './prng.js';
 import { driftBound, driftRates, generateSimulationConfig } from './schedule-generator.js';
+import { InvariantChecker } from './invariant-checker.js';
 import { SimLeaseStore, type StoredLease } from './sim-lease-store.js';
 
 const record = (holder: string, transitions: number, renewMs = 0): LeaderElectionRecord => ({
@@ -100,8 +101,10 @@ describe('simulation harness: seeded randomness', () => {
 
 describe('simulation harness: API server semantics', () => {
   const newStore = () => {
-    const writes: [LeaderElectionRecord | undefined, StoredLease][] = [];
-    const store = new SimLeaseStore((before, after) => writes.push([before, after]));
+    const writes: [LeaderElectionRecord | undefined, StoredLease, string][] = [];
+    const store = new SimLeaseStore((before, after, writer) => {
+      writes.push([before, after, writer]);
+    });
     return { store, writes };
   };
 
@@ -150,5 +153,49 @@ describe('simulation harness: API server semantics', () => {
     const u2 = store.update(record('b', 1, 4000), u.value.resourceVersion);
     assert.ok(u2.ok);
     assert.deepEqual(seen, [u.value.resourceVersion, u2.value.resourceVersion]);
+  });
+});
+
+describe('simulation harness: the store-side invariants can fail', () => {
+  const checkerWith = () => {
+    const found: string[] = [];
+    const checker = new InvariantChecker(
+      {
+        now: 0,
+        violation: (invariant, message) => found.push(`${invariant}: ${message}`),
+        trace: () => undefined,
+      },
+      () => [],
+      10_000,
+      () => undefined,
+    );
+    return { checker, found };
+  };
+  const stored = (r: LeaderElectionRecord): StoredLease => ({
+    record: r,
+    raw: '',
+    resourceVersion: 2,
+  });
+
+  it('accepts client-go transitions: renew keeps, takeover +1, release keeps', () => {
+    const { checker, found } = checkerWith();
+    checker.storeWrite(record('a', 3), stored(record('a', 3, 2000)), 'a');
+    checker.storeWrite(record('a', 3), stored(record('b', 4)), 'b');
+    checker.storeWrite(record('b', 4), stored(record('', 4)), 'b');
+    checker.storeWrite(record('', 4), stored(record('c', 5)), 'c');
+    assert.deepEqual(found, []);
+  });
+
+  it('flags decreasing or skipped transitions, foreign identities and releasing another’s lease', () => {
+    const { checker, found } = checkerWith();
+    checker.storeWrite(record('a', 3), stored(record('b', 2)), 'b');
+    checker.storeWrite(record('a', 3), stored(record('b', 5)), 'b');
+    checker.storeWrite(record('a', 3), stored(record('c', 4)), 'b');
+    checker.storeWrite(record('a', 3), stored(record('', 3)), 'b');
+    assert.equal(found.length, 4, found.join('\n'));
+    assert.match(found[0]!, /^transitions: leaderTransitions decreased/);
+    assert.match(found[1]!, /^transitions: .*expected 4/);
+    assert.match(found[2]!, /^records: b wrote holder "c"/);
+    assert.match(found[3]!, /^records: b released a lease held by "a"/);
   });
 });

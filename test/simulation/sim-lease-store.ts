@@ -38,10 +38,11 @@ export class SimLeaseStore {
   private readonly watchers = new Set<StoreWatcher>();
 
   constructor(
-    /** Called on every applied write with the old and new record (the transitions check). */
+    /** Called on every applied write with the old and new record and the writer's identity. */
     private readonly onWrite: (
       before: LeaderElectionRecord | undefined,
       after: StoredLease,
+      writer: string,
     ) => void,
     readonly name = 'sim-lease',
     readonly namespace = 'default',
@@ -60,7 +61,7 @@ export class SimLeaseStore {
     return { ok: true, value: this.copy(this.current) };
   }
 
-  create(record: LeaderElectionRecord): StoreOutcome<StoredLease> {
+  create(record: LeaderElectionRecord, writer = ''): StoreOutcome<StoredLease> {
     const invalid = this.validate(record);
     if (invalid) return { ok: false, error: invalid };
     if (this.current) {
@@ -73,10 +74,14 @@ export class SimLeaseStore {
         ),
       };
     }
-    return { ok: true, value: this.write(record, 'ADDED') };
+    return { ok: true, value: this.write(record, 'ADDED', writer) };
   }
 
-  update(record: LeaderElectionRecord, resourceVersion: number): StoreOutcome<StoredLease> {
+  update(
+    record: LeaderElectionRecord,
+    resourceVersion: number,
+    writer = '',
+  ): StoreOutcome<StoredLease> {
     const invalid = this.validate(record);
     if (invalid) return { ok: false, error: invalid };
     // A PUT carrying the uid of a deleted object fails its precondition with 409 Conflict.
@@ -84,7 +89,7 @@ export class SimLeaseStore {
       return { ok: false, error: conflictError(this.name) };
     }
     if (rawRecord(record) === this.current.raw) return { ok: true, value: this.copy(this.current) };
-    return { ok: true, value: this.write(record, 'MODIFIED') };
+    return { ok: true, value: this.write(record, 'MODIFIED', writer) };
   }
 
   /** Registers a watch from `sinceResourceVersion` (replaying later changes), or from now. */
@@ -111,7 +116,11 @@ export class SimLeaseStore {
     this.watchers.delete(watcher);
   }
 
-  private write(record: LeaderElectionRecord, type: 'ADDED' | 'MODIFIED'): StoredLease {
+  private write(
+    record: LeaderElectionRecord,
+    type: 'ADDED' | 'MODIFIED',
+    writer: string,
+  ): StoredLease {
     const before = this.current?.record;
     const stored: StoredLease = {
       record: copyRecord(record),
@@ -121,7 +130,7 @@ export class SimLeaseStore {
     this.current = stored;
     const change: StoreChange = { type, ...stored };
     this.history.push(change);
-    this.onWrite(before, stored);
+    this.onWrite(before, stored, writer);
     for (const w of [...this.watchers]) w.deliver(copyChange(change));
     return this.copy(stored);
   }

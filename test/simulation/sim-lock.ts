@@ -118,9 +118,9 @@ export class SimLock implements ResourceLock {
         } else if (op === 'get') {
           outcome = host.store.get();
         } else if (op === 'create') {
-          outcome = host.store.create(body!);
+          outcome = host.store.create(body!, proc.identity);
         } else {
-          outcome = host.store.update(body!, sentVersion!);
+          outcome = host.store.update(body!, sentVersion!, proc.identity);
         }
         if (!outcome.ok && outcome.error.reason === 'Invalid') {
           host.violation(

@@ -33,6 +33,8 @@ export class SimNetwork {
   private readonly active: ActiveFault[] = [];
   /** Latest arrival time of any request planned so far (in-flight work after faults stop). */
   latestArrival = 0;
+  /** Requests sent so far. */
+  requests = 0;
 
   constructor(
     private readonly rng: Prng,
@@ -62,6 +64,7 @@ export class SimNetwork {
   }
 
   plan(slot: number, op: LockOperation, now: number): RequestPlan {
+    this.requests++;
     if (this.partitioned(slot)) return { arriveAt: null, responseDelay: 0, lost: false };
     let there = this.latency();
     let back = this.latency();

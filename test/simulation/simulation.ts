@@ -90,7 +90,7 @@ export class Simulation implements SimHost, CheckerHost {
     this.worldRng = this.rng.fork();
     this.network = new SimNetwork(this.rng.fork(), c.normalLatency, 'sim-lease');
     this.store = new SimLeaseStore(
-      (before, after) => this.checker.storeWrite(before, after),
+      (before, after, writer) => this.checker.storeWrite(before, after, writer),
       'sim-lease',
     );
     this.log = new SimTrace(c.traceLimit, c.verbose);
@@ -113,7 +113,9 @@ export class Simulation implements SimHost, CheckerHost {
     // retryPeriod × 2.2 of its clock) plus a round trip, waits the record's
     // leaseDurationSeconds on its own clock, and retries within one more jittered poll; each
     // attempt is a GET and a PUT (two round trips). A watch only makes this faster. A slow
-    // clock stretches local durations by 1 / rMin virtual ms.
+    // clock stretches local durations by 1 / rMin virtual ms. (SPEC's leaseDuration + 2.2 ×
+    // retryPeriod counts from the followers' last observation; from quietAt, the observation
+    // itself may take one more poll.)
     this.livenessBound =
       (this.effectiveLeaseDuration + 2 * MAX_POLL_FACTOR * retryPeriod) / this.rMin +
       8 * c.normalLatency.max +
@@ -133,7 +135,7 @@ export class Simulation implements SimHost, CheckerHost {
       conflicts: 0,
       virtualEnd: 0,
       processes: 0,
-      callbackErrorsLogged: 0,
+      errorsLogged: 0,
     };
   }
 
@@ -151,6 +153,7 @@ export class Simulation implements SimHost, CheckerHost {
       process.off('unhandledRejection', onUnhandled);
     }
     this.stats.writes = this.store.writes;
+    this.stats.requests = this.network.requests;
     this.stats.virtualEnd = this.now;
     this.stats.processes = this.processes.length;
     this.stats.firstLeaderAt = this.checker.firstLeaderAt;
@@ -353,7 +356,7 @@ export class Simulation implements SimHost, CheckerHost {
       },
       warn: (m, ...o) => line('warn', m, o),
       error: (m, ...o) => {
-        this.stats.callbackErrorsLogged++;
+        this.stats.errorsLogged++;
         line('error', m, o);
       },
     };

@@ -171,7 +171,8 @@ export interface SimulationStats {
   /** First instant after `quietAt` with a leader. */
   leaderAfterQuietAt?: number;
   processes: number;
-  callbackErrorsLogged: number;
+  /** logger.error calls (hostile callbacks, API errors). */
+  errorsLogged: number;
 }
 
 export interface SimulationResult {
