@@ -124,6 +124,13 @@ async function main(): Promise<number> {
     printResult(result, options);
     const problem = result.ok ? scenario.expect?.(result) : undefined;
     if (problem) console.log(`scenario expectation failed: ${problem}`);
+    if (scenario.expectViolation) {
+      console.log(
+        result.ok
+          ? `negative control NOT caught: "${scenario.name}" must violate ${scenario.expectViolation.join(' or ')}`
+          : `negative control caught as expected (${result.violations[0]!.invariant})`,
+      );
+    }
     return result.ok === !scenario.expectViolation && !problem ? 0 : 1;
   }
   if (options.seed !== undefined && options.seeds === undefined) {
