@@ -325,10 +325,10 @@ export const NAMED_SCENARIOS: readonly NamedScenario[] = [
   {
     name: 'drift-at-bound',
     description:
-      'the leader runs slowest, its followers fastest, at 0.97 × leaseDuration/renewDeadline; leader cut off',
+      'the leader runs slowest, its followers fastest, at 0.999 × leaseDuration/renewDeadline; leader cut off',
     build: (o) =>
       base('drift-at-bound', o, {
-        rates: ratesWithRatio(3, 0.97 * driftBound(DEFAULT_DURATIONS)),
+        rates: ratesWithRatio(3, 0.999 * driftBound(DEFAULT_DURATIONS)),
         faults: [{ ...partitionLeader, target: 0 }],
         faultsEnd: T + 4 * LD,
       }),
@@ -338,10 +338,10 @@ export const NAMED_SCENARIOS: readonly NamedScenario[] = [
   {
     name: 'drift-beyond-bound',
     description:
-      'negative control: clock rates 1.2× (watch) / 2.5× (poll) beyond the bound must break safety',
+      'negative control: clock rates 1.01× (watch) / 2.5× (poll) the bound must break safety (the bound is tight)',
     build: (o) =>
       base('drift-beyond-bound', o, {
-        rates: ratesWithRatio(3, (o.watch ? 1.2 : 2.5) * driftBound(DEFAULT_DURATIONS)),
+        rates: ratesWithRatio(3, (o.watch ? 1.01 : 2.5) * driftBound(DEFAULT_DURATIONS)),
         faults: [{ ...partitionLeader, target: 0 }],
         faultsEnd: T + 4 * LD,
         checkLiveness: false,
