@@ -1,6 +1,6 @@
 /**
- * Legacy (non-aggregated) discovery documents and /version: enough for client-go's discovery
- * and `kubectl get lease`. Answered as plain `application/json`, which makes clients that ask for
+ * Legacy (non-aggregated) discovery documents and /version: enough for client-go's discovery,
+ * `kubectl get lease` and `kubectl apply`. Answered as plain `application/json`, which makes clients that ask for
  * aggregated discovery fall back to these per-group documents.
  */
 import {
@@ -20,6 +20,7 @@ function apiResource(def: ResourceDefinition): Record<string, unknown> {
     verbs: def.verbs,
   };
   if (def.shortNames.length) out.shortNames = def.shortNames;
+  if (def.categories.length) out.categories = def.categories;
   return out;
 }
 

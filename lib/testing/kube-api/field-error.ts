@@ -8,7 +8,8 @@ export type FieldErrorType =
   | 'FieldValueInvalid'
   | 'FieldValueNotSupported'
   | 'FieldValueForbidden'
-  | 'FieldValueTooLong';
+  | 'FieldValueTooLong'
+  | 'FieldValueDuplicate';
 
 const TYPE_TEXT: Record<FieldErrorType, string> = {
   FieldValueRequired: 'Required value',
@@ -16,6 +17,7 @@ const TYPE_TEXT: Record<FieldErrorType, string> = {
   FieldValueNotSupported: 'Unsupported value',
   FieldValueForbidden: 'Forbidden',
   FieldValueTooLong: 'Too long',
+  FieldValueDuplicate: 'Duplicate value',
 };
 
 /** Types whose rendering never shows the bad value (apimachinery `ErrorBody`). */
@@ -58,6 +60,8 @@ export const required = (field: string, detail = ''): FieldError =>
   new FieldError('FieldValueRequired', field, undefined, detail);
 export const invalid = (field: string, value: unknown, detail: string): FieldError =>
   new FieldError('FieldValueInvalid', field, value, detail);
+export const duplicate = (field: string, value: unknown): FieldError =>
+  new FieldError('FieldValueDuplicate', field, value, '');
 export const forbidden = (field: string, detail: string): FieldError =>
   new FieldError('FieldValueForbidden', field, undefined, detail);
 export const notSupported = (field: string, value: unknown, supported: string[]): FieldError =>
@@ -229,6 +233,26 @@ export function isDns1123Label(value: string): string[] {
         DNS1123_LABEL_FMT,
         'my-name',
         '123-abc',
+      ),
+    );
+  }
+  return errors;
+}
+
+const DNS1035_LABEL_FMT = '[a-z]([-a-z0-9]*[a-z0-9])?';
+const DNS1035_LABEL_RE = new RegExp(`^${DNS1035_LABEL_FMT}$`);
+
+/** apimachinery `IsDNS1035Label`: Service names. */
+export function isDns1035Label(value: string): string[] {
+  const errors: string[] = [];
+  if (value.length > 63) errors.push(maxLenError(63));
+  if (!DNS1035_LABEL_RE.test(value)) {
+    errors.push(
+      regexError(
+        "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character",
+        DNS1035_LABEL_FMT,
+        'my-name',
+        'abc-123',
       ),
     );
   }

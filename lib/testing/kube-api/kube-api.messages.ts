@@ -99,6 +99,9 @@ export const apiServerMessages = {
   namespaceNotFound: (ns: string) => `namespaces ${JSON.stringify(ns)} not found`,
   endpointsDeprecated:
     '299 - "v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice"',
+  /** sigs.k8s.io/json strict decoding, as `?fieldValidation=Strict` reports unknown fields. */
+  strictDecoding: (paths: readonly string[]) =>
+    `strict decoding error: ${paths.map((p) => `unknown field ${JSON.stringify(p)}`).join(', ')}`,
   unknownField: (path: string) =>
     `299 - "unknown field ${JSON.stringify(path).replace(/"/g, '\\"')}"`,
   injectedFault: (code: number) => `injected by KubeApiTestServer fault (code ${code})`,
@@ -137,6 +140,8 @@ export const testServerMessages = {
     `KubeApiTestServer.waitForWrite(): no matching write within ${timeoutMs} ms (${seen} writes in the log); check the predicate or raise the timeout`,
   waitForWriteStopped:
     'KubeApiTestServer.waitForWrite(): the server stopped before a matching write',
+  unknownModel: (model: string) =>
+    `KubeApiTestServer: @kubernetes/client-node has no model ${JSON.stringify(model)}; name a generated model class such as 'V1Deployment'`,
   badTimeout: (value: unknown) =>
     `KubeApiTestServer.waitForWrite(): timeoutMs must be a finite number > 0, got ${JSON.stringify(value)}`,
 };

@@ -56,6 +56,7 @@ import { nowTime } from './wire-time.js';
 import type { WriteLog } from './write-log.js';
 import type { RequestLogEntry } from '../kube-api-test-server.types.js';
 import * as discovery from './discovery.js';
+import { openApiDocument, openApiIndex } from './openapi.js';
 
 type Obj = Record<string, unknown>;
 
@@ -92,7 +93,22 @@ interface Call {
   drop: boolean;
   warnings: string[];
   body: Buffer;
+  /** `?dryRun=All`: validate and answer as if written, store nothing. */
+  dryRun: boolean;
+  /** `?fieldValidation=`: what unknown fields in the body cause. */
+  fieldValidation: FieldValidation;
 }
+
+type FieldValidation = 'Ignore' | 'Warn' | 'Strict';
+const FIELD_VALIDATION_VALUES = ['', 'Ignore', 'Strict', 'Warn'];
+/** The options kind named in a 422 about bad query options, per verb. */
+const OPTIONS_KIND: Record<string, string> = {
+  create: 'CreateOptions',
+  update: 'UpdateOptions',
+  patch: 'PatchOptions',
+  delete: 'DeleteOptions',
+  deletecollection: 'DeleteOptions',
+};
 
 const BODY_LIMIT = 3 * 1024 * 1024;
 const ANONYMOUS: AuthenticatedUser = { token: '', user: 'system:anonymous', rules: undefined };
@@ -207,6 +223,8 @@ export class RequestHandler {
       drop: false,
       warnings: [],
       body: Buffer.alloc(0),
+      dryRun: false,
+      fieldValidation: 'Warn',
     };
     try {
       const decision = this.ctx.faults.decide({
@@ -268,6 +286,7 @@ export class RequestHandler {
     if (def.warning) call.warnings.push(m.endpointsDeprecated);
     if (!def.verbs.includes(info.verb)) throw methodNotAllowed();
     this.authorize(call, info.verb, info.name);
+    this.readWriteOptions(call);
     // The Namespace object is addressed by name; its RequestInfo namespace is that name.
     const ns = def.namespaced ? info.namespace : '';
     switch (info.verb) {
@@ -302,7 +321,10 @@ export class RequestHandler {
     if (path === '/api') body = discovery.apiVersions(this.ctx.serverAddress());
     else if (path === '/apis') body = discovery.apiGroupList();
     else if (path === '/version') body = discovery.versionInfo();
-    else if (parts[0] === 'api' && parts.length === 2)
+    else if (path === '/openapi/v3') body = openApiIndex();
+    else if (parts[0] === 'openapi' && parts[1] === 'v3') {
+      body = openApiDocument(parts.slice(2).join('/'));
+    } else if (parts[0] === 'api' && parts.length === 2)
       body = discovery.apiResourceList('', parts[1]);
     else if (parts[0] === 'apis' && parts.length === 2) body = discovery.apiGroup(parts[1]);
     else if (parts[0] === 'apis' && parts.length === 3) {
@@ -316,6 +338,26 @@ export class RequestHandler {
 
   private notFoundPage(call: Call): void {
     this.sendText(call, 404, m.notFoundPage);
+  }
+
+  /** `dryRun` and `fieldValidation` of a write, checked as the API server checks its options. */
+  private readWriteOptions(call: Call): void {
+    const kind = OPTIONS_KIND[call.info.verb];
+    if (!kind) return;
+    const q = call.info.query;
+    const errors: FieldError[] = [];
+    const dryRun = q.getAll('dryRun');
+    if (dryRun.some((v) => v !== 'All')) errors.push(notSupported('dryRun', dryRun, ['All']));
+    call.dryRun = dryRun.length > 0;
+    if (kind !== 'DeleteOptions') {
+      const directive = q.get('fieldValidation') ?? '';
+      if (!FIELD_VALIDATION_VALUES.includes(directive)) {
+        errors.push(notSupported('fieldValidation', directive, FIELD_VALIDATION_VALUES));
+      } else if (directive) {
+        call.fieldValidation = directive as FieldValidation;
+      }
+    }
+    if (errors.length) throw invalidError('meta.k8s.io', kind, '', errors);
   }
 
   // ---- authorization ------------------------------------------------------------------------
@@ -570,14 +612,21 @@ export class RequestHandler {
     }
     const decoded = decodeInPlace(obj, def.wire);
     if (decoded.error) throw badRequest(m.cannotBeHandled(kind, version, def.kind, decoded.error));
-    for (const path of decoded.unknown) call.warnings.push(m.unknownField(path));
+    if (decoded.unknown.length && call.fieldValidation === 'Strict') {
+      throw badRequest(
+        m.cannotBeHandled(kind, version, def.kind, m.strictDecoding(decoded.unknown)),
+      );
+    }
+    if (call.fieldValidation === 'Warn') {
+      for (const path of decoded.unknown) call.warnings.push(m.unknownField(path));
+    }
     if (obj.metadata === undefined || obj.metadata === null) obj.metadata = {};
     obj.kind = def.kind;
     obj.apiVersion = expectedGv;
     return def.toStorage(obj);
   }
 
-  private ensureNamespace(ns: string, forRead = false): void {
+  private ensureNamespace(ns: string, forRead = false, dryRun = false): void {
     if (!ns || this.ctx.store.get('namespaces', '', ns)) return;
     if (!this.ctx.options.autoCreateNamespaces) {
       if (forRead) return;
@@ -585,7 +634,7 @@ export class RequestHandler {
         failure(404, 'NotFound', m.namespaceNotFound(ns), { name: ns, kind: 'namespaces' }),
       );
     }
-    this.ctx.store.put('namespaces', '', ns, newNamespace(ns));
+    if (!dryRun) this.ctx.store.put('namespaces', '', ns, newNamespace(ns));
   }
 
   /** Fills what `rest.BeforeCreate` fills, then validates; returns the object to store. */
@@ -597,6 +646,8 @@ export class RequestHandler {
     delete meta.deletionGracePeriodSeconds;
     delete meta.selfLink;
     delete meta.generation;
+    if (def.statusSubresource) delete obj.status;
+    if (def.tracksGeneration) meta.generation = 1;
     def.prepareForCreate(obj, this.validation);
     meta.uid = randomUUID();
     meta.creationTimestamp = nowTime();
@@ -625,7 +676,7 @@ export class RequestHandler {
     const meta = obj.metadata as Obj;
     if (def.namespaced && meta.namespace && meta.namespace !== ns)
       throw badRequest(m.namespaceMismatch);
-    this.ensureNamespace(ns);
+    this.ensureNamespace(ns, false, call.dryRun);
     const stored = this.prepareCreate(def, obj, ns);
     const name = String((stored.metadata as Obj).name);
     const rv = (stored.metadata as Obj).resourceVersion;
@@ -676,7 +727,7 @@ export class RequestHandler {
       if (!allowCreate || !def.allowCreateOnUpdate) throw notFound(def, name);
       // A PUT that creates needs the create permission too (for this very name).
       this.authorize(call, 'create', name);
-      this.ensureNamespace(ns);
+      this.ensureNamespace(ns, false, call.dryRun);
       delete meta.resourceVersion;
       const stored = this.prepareCreate(def, obj, ns);
       this.store(call, def, ns, name, stored, true);
@@ -700,7 +751,18 @@ export class RequestHandler {
     if (def.namespaced) meta.namespace = ns;
     if (existingMeta.generation !== undefined) meta.generation = existingMeta.generation;
     else delete meta.generation;
+    if (def.statusSubresource) {
+      if (existing.status !== undefined) obj.status = existing.status;
+      else delete obj.status;
+    }
     def.prepareForUpdate(obj, existing, this.validation);
+    // Compared after defaulting, so an omitted default is no spec change.
+    if (
+      def.tracksGeneration &&
+      stableStringify(obj.spec ?? null) !== stableStringify(existing.spec ?? null)
+    ) {
+      meta.generation = Number(existingMeta.generation ?? 0) + 1;
+    }
     if (!uid) meta.uid = existingMeta.uid;
     meta.creationTimestamp = existingMeta.creationTimestamp;
     delete meta.selfLink;
@@ -800,7 +862,7 @@ export class RequestHandler {
         ),
       );
     }
-    this.remove(call, def, ns, name);
+    if (!call.dryRun) this.remove(call, def, ns, name);
     const status = {
       kind: 'Status',
       apiVersion: 'v1',
@@ -818,6 +880,10 @@ export class RequestHandler {
     const items: Obj[] = [];
     for (const victim of victims) {
       const meta = victim.metadata as Obj;
+      if (call.dryRun) {
+        items.push(this.listItem(def, victim));
+        continue;
+      }
       const event = this.remove(call, def, String(meta.namespace ?? ''), String(meta.name));
       if (event) items.push(this.listItem(def, event));
     }
@@ -847,6 +913,8 @@ export class RequestHandler {
     stored: Obj,
     created: boolean,
   ): void {
+    // A dry run answers with the object as it would be stored; a create's has no resourceVersion.
+    if (call.dryRun) return;
     const event = this.ctx.store.put(def.bucket, ns, name, stored);
     if (!def.lock) return;
     this.ctx.writeLog.append({

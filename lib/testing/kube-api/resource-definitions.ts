@@ -4,19 +4,31 @@
  * core/v1 and events.k8s.io/v1 Events share one storage bucket (as in a real cluster), stored in
  * the core shape and converted for events.k8s.io.
  */
+import { defaultDeployment, defaultService } from './app-defaults.js';
+import {
+  validateDeployment,
+  validateDeploymentUpdate,
+  validateRole,
+  validateRoleBinding,
+  validateRoleBindingUpdate,
+  validateService,
+} from './app-validation.js';
 import {
   type FieldError,
   forbidden,
   invalid,
   isConfigMapKey,
+  isDns1035Label,
   isDns1123Label,
   isDns1123Subdomain,
   isQualifiedName,
   notSupported,
+  pathSegmentErrors,
   required,
   validateObjectMetaCreate,
   validateObjectMetaUpdate,
 } from './field-error.js';
+import { modelWireType } from './model-schema.js';
 import {
   BOOL,
   I32,
@@ -47,6 +59,8 @@ export interface ResourceDefinition {
   listKind: string;
   namespaced: boolean;
   shortNames: string[];
+  /** Discovery categories (`kubectl get all` lists the `all` ones). */
+  categories: string[];
   verbs: string[];
   /** Storage bucket; core and events.k8s.io Events share 'events'. */
   bucket: string;
@@ -56,6 +70,13 @@ export interface ResourceDefinition {
   allowUnconditionalUpdate: boolean;
   /** Writes are recorded in the write log (the lock kinds). */
   lock: boolean;
+  /**
+   * Has a status subresource: writes to the main resource cannot set `status` (dropped on create,
+   * kept from the stored object on update).
+   */
+  statusSubresource: boolean;
+  /** `metadata.generation` starts at 1 and counts spec changes (workload kinds). */
+  tracksGeneration: boolean;
   /** A deprecation warning sent with every response for this resource. */
   warning?: string;
   /** Field selectors beyond metadata.name / metadata.namespace. */
@@ -97,12 +118,15 @@ function base(
     listKind: `${p.kind}List`,
     namespaced: true,
     shortNames: [],
+    categories: [],
     verbs: ALL_VERBS,
     bucket: p.resource,
     etcdPrefix: `/registry/${p.resource}`,
     allowCreateOnUpdate: false,
     allowUnconditionalUpdate: true,
     lock: false,
+    statusSubresource: false,
+    tracksGeneration: false,
     fieldLabels: {},
     invalidKind: { group: p.group, kind: p.kind },
     toStorage: identity,
@@ -282,7 +306,8 @@ const namespace = base({
   kind: 'Namespace',
   namespaced: false,
   shortNames: ['ns'],
-  verbs: ['create', 'get', 'list', 'watch'],
+  // No delete: a real deletion empties the namespace first, which this server does not model.
+  verbs: ['create', 'get', 'list', 'patch', 'update', 'watch'],
   wire: struct('v1.Namespace', {
     kind: S,
     apiVersion: S,
@@ -290,6 +315,12 @@ const namespace = base({
     spec: struct('v1.NamespaceSpec', {}, true),
     status: struct('v1.NamespaceStatus', {}, true),
   }),
+  // The namespace controller owns status; the name label is re-applied on every write.
+  prepareForUpdate: (o, old) => {
+    const m = meta(o);
+    m.labels = { ...((m.labels ?? {}) as Obj), 'kubernetes.io/metadata.name': m.name };
+    o.status = old.status;
+  },
   validateCreate: (o) => validateObjectMetaCreate(meta(o), isDns1123Label),
   columns: [
     {
@@ -528,6 +559,128 @@ const eventsV1 = base({
   columns: coreEvent.columns,
 });
 
+// ---- What an app's manifests hold: ServiceAccount, Service, Deployment, Role, RoleBinding ------
+// Full Go types from the client-node models (unknown fields are reported as the API server
+// reports them); validation is the handful of rules in app-validation.ts.
+
+const serviceAccount = base({
+  resource: 'serviceaccounts',
+  singularName: 'serviceaccount',
+  group: '',
+  version: 'v1',
+  kind: 'ServiceAccount',
+  shortNames: ['sa'],
+  wire: modelWireType('V1ServiceAccount'),
+  columns: [
+    {
+      name: 'Secrets',
+      description: 'Number of secrets.',
+      cell: (o) => String(Array.isArray(o.secrets) ? o.secrets.length : 0),
+    },
+  ],
+});
+
+const service = base({
+  resource: 'services',
+  singularName: 'service',
+  group: '',
+  version: 'v1',
+  kind: 'Service',
+  shortNames: ['svc'],
+  categories: ['all'],
+  statusSubresource: true,
+  wire: modelWireType('V1Service'),
+  prepareForCreate: defaultService,
+  prepareForUpdate: defaultService,
+  validateCreate: (o) => [
+    ...validateObjectMetaCreate(meta(o), isDns1035Label),
+    ...validateService(o),
+  ],
+  validateUpdate: (o, old) => [
+    ...validateObjectMetaUpdate(meta(o), meta(old)),
+    ...validateService(o),
+  ],
+  columns: [
+    { name: 'Type', description: 'The type of the service.', cell: (o) => str(spec(o).type) },
+    {
+      name: 'Ports',
+      description: 'The port(s) of the service.',
+      cell: (o) =>
+        (Array.isArray(spec(o).ports) ? (spec(o).ports as Obj[]) : [])
+          .map((p) => `${String(p.port)}/${str(p.protocol) || 'TCP'}`)
+          .join(','),
+    },
+  ],
+});
+
+const deployment = base({
+  resource: 'deployments',
+  singularName: 'deployment',
+  group: 'apps',
+  version: 'v1',
+  kind: 'Deployment',
+  shortNames: ['deploy'],
+  categories: ['all'],
+  statusSubresource: true,
+  tracksGeneration: true,
+  wire: modelWireType('V1Deployment'),
+  prepareForCreate: defaultDeployment,
+  prepareForUpdate: defaultDeployment,
+  validateCreate: (o) => [...validateObjectMetaCreate(meta(o)), ...validateDeployment(o)],
+  validateUpdate: (o, old) => [
+    ...validateObjectMetaUpdate(meta(o), meta(old)),
+    ...validateDeploymentUpdate(o, old),
+  ],
+  columns: [
+    {
+      name: 'Replicas',
+      description: 'Desired replicas (no controller runs here, so none become ready).',
+      cell: (o) => String(spec(o).replicas ?? 1),
+    },
+  ],
+});
+
+// RBAC names are path segments, not DNS names (`system:controller:foo` is valid).
+const rbacName = (name: string): string[] => pathSegmentErrors(name);
+
+const role = base({
+  resource: 'roles',
+  singularName: 'role',
+  group: 'rbac.authorization.k8s.io',
+  version: 'v1',
+  kind: 'Role',
+  wire: modelWireType('V1Role'),
+  validateCreate: (o) => [...validateObjectMetaCreate(meta(o), rbacName), ...validateRole(o)],
+  validateUpdate: (o, old) => [...validateObjectMetaUpdate(meta(o), meta(old)), ...validateRole(o)],
+});
+
+const roleBinding = base({
+  resource: 'rolebindings',
+  singularName: 'rolebinding',
+  group: 'rbac.authorization.k8s.io',
+  version: 'v1',
+  kind: 'RoleBinding',
+  wire: modelWireType('V1RoleBinding'),
+  validateCreate: (o) => [
+    ...validateObjectMetaCreate(meta(o), rbacName),
+    ...validateRoleBinding(o),
+  ],
+  validateUpdate: (o, old) => [
+    ...validateObjectMetaUpdate(meta(o), meta(old)),
+    ...validateRoleBindingUpdate(o, old),
+  ],
+  columns: [
+    {
+      name: 'Role',
+      description: 'The role this binding grants.',
+      cell: (o) => {
+        const ref = (o.roleRef ?? {}) as Obj;
+        return `${str(ref.kind)}/${str(ref.name)}`;
+      },
+    },
+  ],
+});
+
 /** Every served resource, keyed `<group>/<resource>` ('' group for core). */
 export const RESOURCE_DEFINITIONS: readonly ResourceDefinition[] = [
   namespace,
@@ -536,6 +689,11 @@ export const RESOURCE_DEFINITIONS: readonly ResourceDefinition[] = [
   coreEvent,
   lease,
   eventsV1,
+  serviceAccount,
+  service,
+  deployment,
+  role,
+  roleBinding,
 ];
 
 export const definitionKey = (group: string, resource: string): string => `${group}/${resource}`;
@@ -552,11 +710,14 @@ export function findDefinition(group: string, version: string, resource: string)
  * the storage shape, so 'events' means core/v1 Events.
  */
 export const STORAGE_DEFINITIONS: ReadonlyMap<string, ResourceDefinition> = new Map(
-  [namespace, configMap, endpoints, coreEvent, lease].map((d) => [d.resource, d]),
+  RESOURCE_DEFINITIONS.filter((d) => d !== eventsV1).map((d) => [d.resource, d]),
 );
 
-export const API_GROUPS: ReadonlyArray<{ group: string; version: string; resources: string[] }> = [
-  { group: 'coordination.k8s.io', version: 'v1', resources: ['leases'] },
-  { group: 'events.k8s.io', version: 'v1', resources: ['events'] },
-  { group: 'authorization.k8s.io', version: 'v1', resources: ['selfsubjectaccessreviews'] },
+/** The named API groups (/apis), each served in one version. */
+export const API_GROUPS: ReadonlyArray<{ group: string; version: string }> = [
+  { group: 'coordination.k8s.io', version: 'v1' },
+  { group: 'events.k8s.io', version: 'v1' },
+  { group: 'authorization.k8s.io', version: 'v1' },
+  { group: 'apps', version: 'v1' },
+  { group: 'rbac.authorization.k8s.io', version: 'v1' },
 ];

@@ -12,6 +12,14 @@ export type WireType =
   | { t: 'bool' }
   | { t: 'microtime' }
   | { t: 'time' }
+  /** `float64`: any JSON number. */
+  | { t: 'float' }
+  /** `intstr.IntOrString`: a JSON string or an integer. */
+  | { t: 'intorstring' }
+  /** `resource.Quantity`: a JSON string or number (`cpu: 1` arrives as a number). */
+  | { t: 'quantity' }
+  /** Free-form JSON (`runtime.RawExtension`, `apiextensionsv1.JSON`): anything goes. */
+  | { t: 'any' }
   | { t: 'map'; goType: string; value: WireType }
   | { t: 'array'; goType: string; item: WireType }
   | { t: 'struct'; goType: string; fields: Record<string, WireType>; open?: boolean };
@@ -22,6 +30,10 @@ export const I64: WireType = { t: 'int64' };
 export const BOOL: WireType = { t: 'bool' };
 export const MICRO: WireType = { t: 'microtime' };
 export const TIME: WireType = { t: 'time' };
+export const F64: WireType = { t: 'float' };
+export const INT_OR_STRING: WireType = { t: 'intorstring' };
+export const QUANTITY: WireType = { t: 'quantity' };
+export const ANY: WireType = { t: 'any' };
 export const STRING_MAP: WireType = { t: 'map', goType: 'map[string]string', value: S };
 export const struct = (
   goType: string,
@@ -58,7 +70,10 @@ export const OBJECT_META = struct('v1.ObjectMeta', {
 export interface DecodeResult {
   /** Go's decode error text, when the body cannot be decoded. */
   error?: string;
-  /** Paths of fields the Go type does not have (dropped, answered with a Warning header). */
+  /**
+   * Paths of fields the Go type does not have, with list indexes (`spec.containers[0].foo`), as
+   * strict decoding names them: dropped with a Warning header, or a 400 with `fieldValidation=Strict`.
+   */
   unknown: string[];
 }
 
@@ -85,6 +100,12 @@ const goTypeName = (type: WireType): string => {
       return 'v1.MicroTime';
     case 'time':
       return 'v1.Time';
+    case 'float':
+      return 'float64';
+    case 'intorstring':
+      return 'intstr.IntOrString';
+    case 'quantity':
+      return 'resource.Quantity';
     default:
       return type.t;
   }
@@ -102,6 +123,8 @@ export function decodeInPlace(root: Record<string, unknown>, type: WireType): De
     t: WireType,
     path: string,
     structName: string,
+    /** `path` with list indexes, for unknown-field reports. */
+    where: string,
   ): boolean => {
     const value = (holder as Record<string | number, unknown>)[key];
     if (value === null || value === undefined) return true;
@@ -115,6 +138,16 @@ export function decodeInPlace(root: Record<string, unknown>, type: WireType): De
         return kind === 'string' || mismatch(kind);
       case 'bool':
         return kind === 'bool' || mismatch(kind);
+      case 'any':
+        return true;
+      case 'float':
+        return kind === 'number' || mismatch(kind);
+      case 'quantity':
+        return kind === 'string' || kind === 'number' || mismatch(kind);
+      case 'intorstring':
+        if (kind === 'string') return true;
+        if (kind !== 'number') return mismatch(kind);
+        return Number.isInteger(value) || mismatch(`number ${value as number}`);
       case 'int32':
       case 'int64': {
         if (kind !== 'number') return mismatch(kind);
@@ -137,7 +170,7 @@ export function decodeInPlace(root: Record<string, unknown>, type: WireType): De
         if (kind !== 'object') return mismatch(kind);
         const map = value as Record<string, unknown>;
         for (const k of Object.keys(map)) {
-          if (!visit(map, k, t.value, path, structName)) return false;
+          if (!visit(map, k, t.value, path, structName, `${where}[${k}]`)) return false;
         }
         return true;
       }
@@ -145,13 +178,13 @@ export function decodeInPlace(root: Record<string, unknown>, type: WireType): De
         if (kind !== 'array') return mismatch(kind);
         const arr = value as unknown[];
         for (let i = 0; i < arr.length; i++) {
-          if (!visit(arr, i, t.item, path, structName)) return false;
+          if (!visit(arr, i, t.item, path, structName, `${where}[${i}]`)) return false;
         }
         return true;
       }
       case 'struct': {
         if (kind !== 'object') return mismatch(kind);
-        return visitStruct(value as Record<string, unknown>, t, path);
+        return visitStruct(value as Record<string, unknown>, t, path, where);
       }
     }
   };
@@ -159,22 +192,24 @@ export function decodeInPlace(root: Record<string, unknown>, type: WireType): De
     obj: Record<string, unknown>,
     t: Extract<WireType, { t: 'struct' }>,
     path: string,
+    where: string,
   ): boolean => {
-    const name = t.goType.replace(/^v1\./, '');
+    const name = t.goType.replace(/^v\d+(?:alpha\d+|beta\d+)?\./, '');
     for (const key of Object.keys(obj)) {
       const fieldType = t.fields[key];
       const fieldPath = path ? `${path}.${key}` : key;
+      const fieldWhere = where ? `${where}.${key}` : key;
       if (!fieldType) {
         if (!t.open) {
-          result.unknown.push(fieldPath);
+          result.unknown.push(fieldWhere);
           delete obj[key];
         }
         continue;
       }
-      if (!visit(obj, key, fieldType, fieldPath, name)) return false;
+      if (!visit(obj, key, fieldType, fieldPath, name, fieldWhere)) return false;
     }
     return true;
   };
-  if (type.t === 'struct') visitStruct(root, type, '');
+  if (type.t === 'struct') visitStruct(root, type, '', '');
   return result;
 }

@@ -90,7 +90,13 @@ describe('KubeApiTestServer: discovery', () => {
     const groups = await raw(server, 'GET', '/apis');
     assert.deepEqual(
       (groups.json.groups as Array<{ name: string }>).map((g) => g.name),
-      ['coordination.k8s.io', 'events.k8s.io', 'authorization.k8s.io'],
+      [
+        'coordination.k8s.io',
+        'events.k8s.io',
+        'authorization.k8s.io',
+        'apps',
+        'rbac.authorization.k8s.io',
+      ],
     );
     const coordination = await raw(server, 'GET', '/apis/coordination.k8s.io/v1');
     assert.deepEqual(coordination.json, {
@@ -122,12 +128,15 @@ describe('KubeApiTestServer: discovery', () => {
       'endpoints',
       'events',
       'namespaces',
+      'serviceaccounts',
+      'services',
     ]);
     const version = await raw(server, 'GET', '/version');
     assert.equal(version.json.gitVersion, 'v1.33.0');
     const unknown = await raw(server, 'GET', `${LEASES}/default/widgets`);
     assert.equal(unknown.status, 404);
     assert.equal(unknown.text, '404 page not found\n');
+    // v2 is a protobuf document kubectl only needs when v3 is missing: not served.
     const openapi = await raw(server, 'GET', '/openapi/v2');
     assert.equal(openapi.status, 404);
   });
