@@ -452,11 +452,9 @@ describe('matrix: corruption seen while running', () => {
       });
       await waitFor(
         () => {
-          const value = (
-            server.getObject('configmaps', NS, name)?.['metadata'] as {
-              annotations?: Record<string, string>;
-            }
-          ).annotations?.[LEADER_ANNOTATION_KEY];
+          const metadata = server.getObject('configmaps', NS, name)?.['metadata'] as
+            { annotations?: Record<string, string> } | undefined;
+          const value = metadata?.annotations?.[LEADER_ANNOTATION_KEY];
           return value !== '%%garbage%%' && elector.isLeader();
         },
         TIMING.renewDeadline + 5000,
