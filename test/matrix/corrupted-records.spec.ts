@@ -452,9 +452,9 @@ describe('matrix: corruption seen while running', () => {
       });
       await waitFor(
         () => {
-          const metadata = server.getObject('configmaps', NS, name)?.['metadata'] as
+          const stored = server.getObject('configmaps', NS, name)?.['metadata'] as
             { annotations?: Record<string, string> } | undefined;
-          const value = metadata?.annotations?.[LEADER_ANNOTATION_KEY];
+          const value = stored?.annotations?.[LEADER_ANNOTATION_KEY];
           return value !== '%%garbage%%' && elector.isLeader();
         },
         TIMING.renewDeadline + 5000,
