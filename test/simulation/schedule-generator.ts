@@ -92,7 +92,7 @@ export function generateSimulationConfig(
 
   const bound = driftBound(durations);
   const maxRatio = rng.chance(0.2)
-    ? 1 + (bound - 1) * rng.range(0.85, 0.97)
+    ? 1 + (bound - 1) * rng.range(0.85, 0.999)
     : 1 + (bound - 1) * rng.range(0, 0.85);
   const rates = driftRates(rng, electors, maxRatio);
   const wallSkews = Array.from({ length: electors }, () => rng.range(-3_600_000, 3_600_000));
