@@ -47,7 +47,10 @@ function nonNegative(name: string, value: number | undefined, fallback: number):
  * what leader election uses — Leases, ConfigMaps, Endpoints, core and events.k8s.io Events,
  * Namespaces, discovery and SelfSubjectAccessReview — with the API server's status codes,
  * `Status` bodies and messages, one global resourceVersion, watches with bookmarks and
- * 410 Expired, bearer-token RBAC, and fault injection.
+ * 410 Expired, bearer-token RBAC, and fault injection. It also stores what an app's manifests
+ * hold (ServiceAccounts, Services, apps/v1 Deployments, RBAC Roles and RoleBindings; no
+ * controllers run), honours `dryRun=All` and `fieldValidation`, and serves the OpenAPI v3 index
+ * kubectl reads, so `kubectl apply -k` (also `--dry-run=client|server`) works against it.
  *
  * It listens on 127.0.0.1 only. Token `admin` exists from the start with full access.
  *
@@ -304,7 +307,11 @@ export class KubeApiTestServer {
     return namespace;
   }
 
-  /** A deep copy of a stored object (core/v1 shape for 'events'), or undefined. */
+  /**
+   * A deep copy of a stored object (core/v1 shape for 'events'), or undefined. `resource` is the
+   * plural: leases, configmaps, endpoints, events, namespaces, serviceaccounts, services,
+   * deployments, roles, rolebindings.
+   */
   getObject(resource: string, namespace: string, name: string): Obj | undefined {
     const def = this.definition(resource);
     const stored = this.store.get(def.bucket, this.namespaceFor(def, namespace), name);

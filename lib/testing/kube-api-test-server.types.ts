@@ -58,7 +58,7 @@ export interface FaultMatch {
   token?: string;
   /** Kubernetes verb: get, list, watch, create, update, patch, delete. */
   verb?: string;
-  /** Plural resource: leases, configmaps, endpoints, events. */
+  /** Plural resource: leases, configmaps, endpoints, events (or any other served kind). */
   resource?: string;
   namespace?: string;
   name?: string;
