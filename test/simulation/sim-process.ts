@@ -33,10 +33,8 @@ export class SimProcess {
   term: OpenTerm | undefined;
   /** Virtual time of the last resume from a pause. */
   resumedAt: number | undefined;
-  stopPromise: Promise<void> | undefined;
   /** Run once if the process is killed (e.g. a stop() that will never resolve now). */
   readonly onCrash: (() => void)[] = [];
-  stopResolvedAt: number | undefined;
   private deferred: (() => void)[] = [];
   private stateBeforePause: ProcessState = 'running';
   private pausedAt = 0;

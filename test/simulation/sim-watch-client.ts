@@ -140,10 +140,6 @@ export class SimWatchClient implements StoreWatcher {
     this.proc.watches.delete(this);
   }
 
-  isOpen(): boolean {
-    return !this.stopped && !this.closed;
-  }
-
   stop(): void {
     if (this.stopped) return;
     this.stopped = true;

@@ -547,14 +547,12 @@ export class Simulation implements SimHost, CheckerHost {
       this.violation('stop', `${proc.label} stop() threw: ${describeError(err)}`);
       return Promise.resolve();
     }
-    proc.stopPromise = promise;
     return promise.then(
       () => {
         settled = true;
         deadline.cancelled = true;
         if (!proc.alive) return;
         proc.state = 'stopped';
-        proc.stopResolvedAt = this.now;
         this.trace(`${proc.label} stop() resolved`);
         this.checkStopped(proc);
       },
