@@ -8,6 +8,7 @@ import {
 } from '@kubernetes/client-node';
 import { LockError, type LockErrorReason } from '../errors.js';
 import { lockMessages, type KubeRequestTarget } from '../messages.js';
+import { sharedAgentCache, type AgentCache } from './agent-cache.js';
 
 /**
  * Where requests go and which secrets must never appear in a message. Built once per lock from
@@ -18,10 +19,28 @@ export interface KubeRequestContext {
   server: string;
   /** Strings to blank out of any message (bearer token, basic-auth password). */
   secrets: readonly string[];
+  /**
+   * Keep-alive agents that replace client-node's per-request agent (one connection and TLS
+   * handshake per request otherwise). Absent: client-node's agent is used as is.
+   */
+  agents?: AgentCache;
+}
+
+/** How `kubeRequestContext` sets up requests. */
+export interface KubeRequestContextOptions {
+  /**
+   * Reuse connections across requests (through `sharedAgentCache`); false keeps client-node's
+   * behaviour of a new connection per request.
+   * @default true
+   */
+  keepAlive?: boolean;
 }
 
 /** The context for a KubeConfig's current cluster and user. */
-export function kubeRequestContext(kubeConfig: KubeConfig): KubeRequestContext {
+export function kubeRequestContext(
+  kubeConfig: KubeConfig,
+  options: KubeRequestContextOptions = {},
+): KubeRequestContext {
   const user = kubeConfig.getCurrentUser();
   const secrets = [user?.token, user?.password].filter(
     (s): s is string => typeof s === 'string' && s.length >= 4,
@@ -29,6 +48,7 @@ export function kubeRequestContext(kubeConfig: KubeConfig): KubeRequestContext {
   return {
     server: safeServerUrl(kubeConfig.getCurrentCluster()?.server ?? '(no server)'),
     secrets,
+    ...(options.keepAlive === false ? {} : { agents: sharedAgentCache }),
   };
 }
 
@@ -53,20 +73,35 @@ export function redact(text: string, secrets: readonly string[]): string {
 
 /**
  * client-node per-request options: a middleware that attaches `signal` to the request (so an
- * abort stops waiting for the answer) and lets the caller see response headers.
+ * abort stops waiting for the answer), swaps client-node's one-shot agent for a pooled
+ * keep-alive one from `agents`, and lets the caller see response headers.
  * The middleware must be Observable-style and appended, so the KubeConfig's auth middleware
  * stays in place (client-node 1.4.0 forwards these options to its Observable API).
+ *
+ * Order, in client-node 1.4.0's generated code: the request factory runs the auth methods
+ * (`KubeConfig.applySecurityAuthentication`, which sets the per-request agent with the TLS
+ * options) before any middleware `pre`, so the agent seen here is the final one.
  */
 export function requestOptions(
   signal?: AbortSignal,
   onResponse?: (response: ResponseContext) => void,
+  agents?: AgentCache,
 ): ConfigurationOptions | undefined {
-  if (!signal && !onResponse) return undefined;
+  if (!signal && !onResponse && !agents) return undefined;
   return {
     middleware: [
       {
         pre: (context: RequestContext) => {
           if (signal) context.setSignal(signal);
+          if (agents) {
+            try {
+              const pooled = agents.reuse(context.getAgent());
+              if (pooled) context.setAgent(pooled);
+            } catch {
+              // Pooling is an optimisation: on any surprise the request goes out on
+              // client-node's own agent, as it would without it.
+            }
+          }
           return new Observable(Promise.resolve(context));
         },
         post: (response: ResponseContext) => {
@@ -310,7 +345,7 @@ export async function kubeCall<T>(
       cause: signal.reason,
     });
   try {
-    return await call(requestOptions(signal, onResponse));
+    return await call(requestOptions(signal, onResponse, context.agents));
   } catch (err) {
     throw toLockError(err, target, context, signal);
   }

@@ -40,6 +40,13 @@ export interface KubeObjectLockOptions {
   clock?: Clock;
   /** @default Math.random */
   random?: () => number;
+  /**
+   * Reuse connections to the API server across requests (one TLS handshake instead of one per
+   * request). false: client-node's own behaviour, a new connection for every request.
+   * The watch keeps its own long-lived connection either way.
+   * @default true
+   */
+  keepAlive?: boolean;
 }
 
 /** The part of a Kubernetes object every lock object has. */
@@ -94,7 +101,7 @@ export abstract class KubeObjectLock<T extends KubeObject> implements ResourceLo
     this.identityValue = options.identity;
     this.labels = { ...options.labels };
     this.logger = options.logger ?? silentLogger;
-    this.context = kubeRequestContext(options.kubeConfig);
+    this.context = kubeRequestContext(options.kubeConfig, { keepAlive: options.keepAlive });
   }
 
   identity(): string {

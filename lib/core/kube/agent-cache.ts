@@ -1,0 +1,178 @@
+import { createHash, type Hash } from 'node:crypto';
+import * as http from 'node:http';
+import * as https from 'node:https';
+
+/**
+ * Tuning of the pooled agents. Internal (the library uses `sharedAgentCache`; tests build their
+ * own), so the values are not validated.
+ */
+export interface AgentCacheOptions {
+  /**
+   * An idle pooled connection is closed after this long. Kept below the idle timeouts of API
+   * servers and load balancers (usually 60 s or more) so the client, not the server, closes it,
+   * which avoids sending a request on a connection the server is closing. A shorter
+   * `Keep-Alive: timeout=N` hint from the server wins (Node's agent honours it, minus 1 s).
+   * @default 30000
+   */
+  idleTimeout?: number;
+  /** Idle connections kept per API server; more are closed once their request is done. @default 8 */
+  maxFreeSockets?: number;
+  /** TCP keep-alive probe delay on pooled connections. @default 15000 */
+  keepAliveMsecs?: number;
+  /**
+   * Distinct TLS settings remembered (rotating client certificates each make a new entry). The
+   * least recently used is forgotten; its idle connections close by `idleTimeout`. @default 16
+   */
+  maxAgents?: number;
+}
+
+type AnyAgent = http.Agent | https.Agent;
+
+/**
+ * Keep-alive agents shared by every request with the same TLS settings.
+ *
+ * client-node 1.4.0 builds a new `https.Agent` (no keep-alive) for every request, so every
+ * lease GET/PUT opened a TCP connection and made a full TLS handshake. `reuse()` takes that
+ * agent and returns a pooled one built from exactly the same options, so TLS semantics cannot
+ * change: the cache key covers every option client-node set (CA, client certificate and key,
+ * pfx, passphrase, servername, rejectUnauthorized when client-node set it, ...), a request
+ * with other settings never gets a connection (or a TLS session to resume) made under
+ * different ones. This is client-go's design too (its transport cache is keyed by the TLS
+ * config; bearer tokens are per-request headers and not part of the key).
+ *
+ * Only plain `http.Agent` / `https.Agent` instances without keep-alive are replaced; proxy
+ * agents (SOCKS, HTTP(S) proxy: subclasses), agents someone already pools, and options that
+ * cannot be compared (functions, objects) keep client-node's agent.
+ *
+ * Nothing here keeps the process alive: Node unrefs a pooled connection while it is idle and
+ * the agent closes it after `idleTimeout`; requests in flight are bounded by their own signal.
+ */
+export class AgentCache {
+  private readonly agents = new Map<string, AnyAgent>();
+  private readonly idleTimeout: number;
+  private readonly maxFreeSockets: number;
+  private readonly keepAliveMsecs: number;
+  private readonly maxAgents: number;
+
+  constructor(options: AgentCacheOptions = {}) {
+    this.idleTimeout = options.idleTimeout ?? 30_000;
+    this.maxFreeSockets = options.maxFreeSockets ?? 8;
+    this.keepAliveMsecs = options.keepAliveMsecs ?? 15_000;
+    this.maxAgents = options.maxAgents ?? 16;
+  }
+
+  /**
+   * The pooled agent to use instead of `agent`, or `undefined` to keep `agent` (not a plain
+   * Node agent, already keep-alive, or options that cannot be keyed).
+   */
+  reuse(agent: unknown): AnyAgent | undefined {
+    const kind = agentKind(agent);
+    if (!kind) return undefined;
+    const options = (agent as { options?: Record<string, unknown> }).options;
+    if (!options || typeof options !== 'object') return undefined;
+    const key = cacheKey(kind, options);
+    if (key === undefined) return undefined;
+
+    const cached = this.agents.get(key);
+    if (cached) {
+      // Map order is insertion order: re-inserting makes this the most recently used.
+      this.agents.delete(key);
+      this.agents.set(key, cached);
+      return cached;
+    }
+    const defined: Record<string, unknown> = {};
+    for (const [name, value] of Object.entries(options)) {
+      if (value !== undefined) defined[name] = value;
+    }
+    const pooled: http.AgentOptions = {
+      ...defined,
+      keepAlive: true,
+      keepAliveMsecs: this.keepAliveMsecs,
+      maxFreeSockets: this.maxFreeSockets,
+      // For a keep-alive agent `timeout` is the idle timeout of pooled sockets: Node destroys a
+      // free socket when it fires; on a socket in use it only emits 'timeout', which node-fetch
+      // ignores (per-request limits come from the abort signal).
+      timeout: this.idleTimeout,
+      scheduling: 'lifo',
+    };
+    const created = kind === 'https' ? new https.Agent(pooled) : new http.Agent(pooled);
+    this.agents.set(key, created);
+    while (this.agents.size > this.maxAgents) {
+      // Forgotten, not destroyed: a request may still be using one of its sockets.
+      const oldest = this.agents.keys().next().value as string;
+      this.agents.delete(oldest);
+    }
+    return created;
+  }
+
+  /** How many distinct TLS settings have a pooled agent. */
+  get size(): number {
+    return this.agents.size;
+  }
+
+  /** Open connections of all pooled agents: `active` in use, `idle` waiting for reuse. */
+  connections(): { active: number; idle: number } {
+    let active = 0;
+    let idle = 0;
+    for (const agent of this.agents.values()) {
+      for (const list of Object.values(agent.sockets)) active += list?.length ?? 0;
+      for (const list of Object.values(agent.freeSockets)) idle += list?.length ?? 0;
+    }
+    return { active, idle };
+  }
+
+  /** Closes every pooled connection (also those in use) and forgets all agents. */
+  destroy(): void {
+    for (const agent of this.agents.values()) agent.destroy();
+    this.agents.clear();
+  }
+}
+
+/** The pool every library request shares (see `kubeRequestContext`). */
+export const sharedAgentCache = new AgentCache();
+
+/** Exactly Node's own agent classes: proxy agents are subclasses and are left alone. */
+function agentKind(agent: unknown): 'http' | 'https' | undefined {
+  if (typeof agent !== 'object' || agent === null) return undefined;
+  if ((agent as { keepAlive?: unknown }).keepAlive !== false) return undefined;
+  const proto = Object.getPrototypeOf(agent) as unknown;
+  if (proto === https.Agent.prototype) return 'https';
+  if (proto === http.Agent.prototype) return 'http';
+  return undefined;
+}
+
+/**
+ * A digest of every defined option (so no key material is kept as a string), or `undefined`
+ * when an option cannot be compared by value.
+ */
+function cacheKey(kind: string, options: Record<string, unknown>): string | undefined {
+  const hash = createHash('sha256');
+  frame(hash, 'kind', kind);
+  for (const name of Object.keys(options).sort()) {
+    const value = options[name];
+    if (value === undefined) continue;
+    frame(hash, 'name', name);
+    if (!addValue(hash, value)) return undefined;
+  }
+  return hash.digest('hex');
+}
+
+function addValue(hash: Hash, value: unknown): boolean {
+  if (value === null) frame(hash, 'null', '');
+  else if (typeof value === 'string') frame(hash, 'string', value);
+  else if (typeof value === 'number' || typeof value === 'boolean')
+    frame(hash, typeof value, String(value));
+  else if (value instanceof Uint8Array) frame(hash, 'bytes', value);
+  else if (Array.isArray(value)) {
+    frame(hash, 'array', String(value.length));
+    for (const item of value) if (!addValue(hash, item)) return false;
+  } else return false;
+  return true;
+}
+
+/** Length-prefixed, so no two different option sets hash the same input. */
+function frame(hash: Hash, tag: string, data: string | Uint8Array): void {
+  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  hash.update(`${tag}:${bytes.length}:`);
+  hash.update(bytes);
+}

@@ -1,0 +1,73 @@
+/**
+ * Shared pieces of the keep-alive tests: a counter of the HTTP(S) connections this process's
+ * requests used, read from Node's `http.client.response.finish` diagnostics channel (present in
+ * Node 20; `net.client.socket` is not published for TLS sockets there), and a bounded wait.
+ */
+import diagnostics from 'node:diagnostics_channel';
+import type { ClientRequest } from 'node:http';
+import type { Socket } from 'node:net';
+
+export interface ConnectionCount {
+  /** Requests answered (to the given port) since the counter started. */
+  requests: number;
+  /** Distinct sockets those requests went over: new TCP connections (and TLS handshakes). */
+  connections: number;
+  /** Answered requests that went over a socket an earlier request had used. */
+  reused: number;
+}
+
+/** Counts answered requests to `port` and the connections they used, until `stop()`. */
+export class ConnectionCounter {
+  private readonly sockets = new Set<Socket>();
+  private requests = 0;
+  private reused = 0;
+  private readonly listener = (message: unknown): void => {
+    const request = (message as { request: ClientRequest }).request;
+    const socket = request.socket;
+    if (!socket || socket.remotePort !== this.port) return;
+    this.requests += 1;
+    if (request.reusedSocket) this.reused += 1;
+    this.sockets.add(socket);
+  };
+
+  constructor(private readonly port: number) {
+    diagnostics.subscribe('http.client.response.finish', this.listener);
+  }
+
+  count(): ConnectionCount {
+    return { requests: this.requests, connections: this.sockets.size, reused: this.reused };
+  }
+
+  /** Stops counting; `count()` keeps the totals. */
+  stop(): void {
+    diagnostics.unsubscribe('http.client.response.finish', this.listener);
+  }
+}
+
+/** Port of an `https://127.0.0.1:N` URL. */
+export function portOf(url: string): number {
+  return Number(new URL(url).port);
+}
+
+/** Active handles of one kind (e.g. 'TCPSocketWrap') keeping the event loop alive. */
+export function activeHandles(kind: string): number {
+  return process.getActiveResourcesInfo().filter((k) => k === kind).length;
+}
+
+export const sleep = (ms: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `predicate` every 10 ms; fails naming `what` after `timeoutMs`. */
+export async function waitFor(
+  predicate: () => boolean,
+  timeoutMs: number,
+  what: string,
+): Promise<number> {
+  const start = performance.now();
+  for (;;) {
+    if (predicate()) return performance.now() - start;
+    if (performance.now() - start > timeoutMs)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(10);
+  }
+}
