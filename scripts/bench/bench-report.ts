@@ -24,6 +24,17 @@ const summaryCells = (s: SampleSummary) => [
   ms(s, 'mean'),
 ];
 
+/** Said when the run shared its CPUs: timings and CPU shares then read high. */
+function busyMachineNote(loadAverage: [number, number], cpuCount: number): string[] {
+  const peak = Math.max(...loadAverage);
+  if (!(peak > cpuCount)) return [];
+  return [
+    `> **The machine was busy during this run** (1-minute load average up to ${formatNumber(peak, 1)} on ${cpuCount} CPUs):`,
+    '> other processes competed for the CPU, so latencies and CPU shares below read higher than on an idle machine.',
+    '',
+  ];
+}
+
 /** BENCHMARKS.md: command, date, machine, configuration per section, tables, targets. */
 export function renderMarkdown(results: BenchResults, chartPath: string): string {
   const { meta } = results;
@@ -56,6 +67,7 @@ export function renderMarkdown(results: BenchResults, chartPath: string): string
       ],
     ),
     '',
+    ...busyMachineNote(meta.loadAverage, meta.cpuCount),
     'Everything runs against `KubeApiTestServer` (lib/testing) on 127.0.0.1 over real HTTP through',
     '`@kubernetes/client-node`, with the real `LeaderElector` and Lease lock. `watch: false` is the plain',
     'client-go polling behaviour, measured in the same run as the baseline.',
