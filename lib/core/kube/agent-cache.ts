@@ -8,10 +8,11 @@ import * as https from 'node:https';
  */
 export interface AgentCacheOptions {
   /**
-   * An idle pooled connection is closed after this long. Kept below the idle timeouts of API
-   * servers and load balancers (usually 60 s or more) so the client, not the server, closes it,
-   * which avoids sending a request on a connection the server is closing. A shorter
-   * `Keep-Alive: timeout=N` hint from the server wins (Node's agent honours it, minus 1 s).
+   * An idle pooled connection is closed after this long. Kept well below kube-apiserver's idle
+   * timeout (90 s, k8s.io/apiserver secure serving) and usual load-balancer ones, so the client,
+   * not the server, closes it: a request is then never sent on a connection the server is
+   * closing. A shorter `Keep-Alive: timeout=N` hint from the server wins (Node's agent honours
+   * it, minus 1 s).
    * @default 30000
    */
   idleTimeout?: number;
