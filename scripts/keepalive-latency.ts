@@ -2,7 +2,7 @@
  * Sequential Lease PUT latency over TLS on loopback, with and without connection reuse (not a
  * test: a measurement for the record, run by hand).
  *
- *   npx tsc -p tsconfig.json && node dist/scripts/keepalive-latency.js [--puts 500] [--tls|--http]
+ *   npm run build && node dist/scripts/keepalive-latency.js [--puts 500] [--http]
  *
  * For each mode it writes the Lease `--puts` times in a row through a real LeaseLock (client-node
  * over HTTPS, the test CA in the kubeconfig) against an in-process KubeApiTestServer, and prints

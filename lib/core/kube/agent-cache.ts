@@ -122,6 +122,18 @@ export class AgentCache {
     return { active, idle };
   }
 
+  /**
+   * Closes the idle pooled connections now instead of after `idleTimeout` (requests in flight
+   * keep theirs). Safe with other users of the pool: their next request reconnects.
+   */
+  closeIdle(): void {
+    for (const agent of this.agents.values()) {
+      for (const list of Object.values(agent.freeSockets)) {
+        for (const socket of [...(list ?? [])]) socket.destroy();
+      }
+    }
+  }
+
   /** Closes every pooled connection (also those in use) and forgets all agents. */
   destroy(): void {
     for (const agent of this.agents.values()) agent.destroy();

@@ -34,6 +34,7 @@ describe('keep-alive: idle pooled connections close by themselves', () => {
           requestOptions(undefined, undefined, cache),
         );
       assert.deepEqual(counter.count(), { requests: 3, connections: 1, reused: 2 });
+      await waitFor(() => cache.connections().idle === 1, 1000, 'the pooled connection');
       assert.deepEqual(cache.connections(), { active: 0, idle: 1 });
       // The server's own keep-alive (5 s, hinted as timeout=5) would close it only after ~4 s.
       const waited = await waitFor(
@@ -50,6 +51,25 @@ describe('keep-alive: idle pooled connections close by themselves', () => {
       assert.equal(counter.count().connections, 2);
     } finally {
       counter.stop();
+      cache.destroy();
+    }
+  });
+
+  it('closeIdle() closes idle pooled connections at once, and the pool still works', async () => {
+    const cache = new AgentCache();
+    const api = server.kubeConfig().makeApiClient(CoordinationV1Api);
+    const read = () =>
+      api.readNamespacedLease(
+        { name: 'idle', namespace: NS },
+        requestOptions(undefined, undefined, cache),
+      );
+    try {
+      await read();
+      await waitFor(() => cache.connections().idle === 1, 1000, 'the pooled connection');
+      cache.closeIdle();
+      await waitFor(() => cache.connections().idle === 0, 1000, 'idle connections closed');
+      assert.equal((await read()).metadata?.name, 'idle');
+    } finally {
       cache.destroy();
     }
   });
