@@ -14,6 +14,7 @@ export {
   DEFAULT_LEASE_DURATION_MS,
   DEFAULT_RENEW_DEADLINE_MS,
   DEFAULT_RETRY_PERIOD_MS,
+  HAND_OVER_STRATEGY,
   JITTER_FACTOR,
   validateDurations,
   type LeaderCallbacks,

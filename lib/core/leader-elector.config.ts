@@ -8,6 +8,14 @@ import type { ResourceLock } from './locks/resource-lock.interface.js';
 /** client-go's `JitterFactor`: acquire retries wait `retryPeriod × (1 + U[0,1) × 1.2)`. */
 export const JITTER_FACTOR = 1.2;
 
+/**
+ * The `spec.strategy` a hand-over writes next to `preferredHolder` when the lease has no strategy
+ * yet: the API server accepts a `preferredHolder` only with a strategy, and any value other than
+ * `OldestEmulationVersion` must be a qualified name with a `/`. Candidates drop it again when
+ * they take the lease (it only ever accompanies a preferred holder).
+ */
+export const HAND_OVER_STRATEGY = 'nestjs-leader-election/hand-over';
+
 /** The defaults core Kubernetes components use (client-go documents them; it applies none). */
 export const DEFAULT_LEASE_DURATION_MS = 15_000;
 export const DEFAULT_RENEW_DEADLINE_MS = 10_000;

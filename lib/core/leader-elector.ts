@@ -19,8 +19,15 @@
  * 2. lead: a renew round every `retryPeriod` after the last success; inside a round, retries at
  *    a fixed `retryPeriod` rate until the round's `renewDeadline`.
  * 3. the term ends exactly when `isLeader()` turns false (renew deadline, failed round, foreign
- *    holder seen, stop): signal aborted, then (on stop) `beforeRelease` + release, then
- *    `onStoppedLeading`; then back to 1. The elector never gives up.
+ *    holder seen, stop, hand-over): signal aborted, then (on stop or hand-over) `beforeRelease` +
+ *    release, then `onStoppedLeading`; then back to 1. The elector never gives up.
+ *
+ * Hand-over (`handOver()`, or a `preferredHolder` naming another candidate seen on the lease):
+ * the term ends with a release that keeps (or writes) the preferred holder. That candidate takes
+ * the free lease at once; the others treat it as held for one lease duration from when they saw
+ * it, so a dead preferred holder cannot block the election. The old leader makes no attempt for
+ * `retryPeriod × (1 + JITTER_FACTOR)` after its release, so it does not take the lease straight
+ * back.
  */
 import { sleep, type Clock } from './clock.js';
 import {
@@ -33,6 +40,7 @@ import {
 import { jitter } from './jitter.js';
 import type { LeaderElectionRecord } from './leader-election-record.js';
 import {
+  HAND_OVER_STRATEGY,
   JITTER_FACTOR,
   resolveConfig,
   type LeaderElectorConfig,
@@ -55,6 +63,16 @@ interface Term {
   /** Settles when the term's aftermath (release, event, onStoppedLeading) is done. */
   ending?: Promise<void>;
   cancelDeadline?: () => void;
+  /** Set when the term ends on purpose to let another candidate lead. */
+  handOver?: HandOver;
+}
+
+/** A voluntary end of term (handOver(), or a preferredHolder naming someone else). */
+interface HandOver {
+  /** The candidate to name as preferredHolder in the release; undefined: keep the lease's. */
+  readonly to?: string;
+  /** Whether the release left the lease to others (written, or already held by another). */
+  released?: boolean;
 }
 
 type AttemptResult =
@@ -77,6 +95,23 @@ const WATCH_BACKOFF_MAX_MS = 30_000;
 const WATCH_HEALTHY_AFTER_MS = 1_000;
 /** Guards the release's conflict retries against a clock that does not move. */
 const MAX_RELEASE_ATTEMPTS = 20;
+
+/**
+ * The error for a `handOver(identity)` argument that cannot name another candidate, or
+ * undefined when it is fine. Shared with the testing module's elector.
+ */
+export function handOverTargetError(identity: unknown, own: string): Error | undefined {
+  if (identity === undefined) return undefined;
+  if (typeof identity !== 'string' || identity === '') {
+    return new TypeError(messages.handOverIdentityInvalid(identity));
+  }
+  if (identity === own) return new TypeError(messages.handOverToSelf(identity));
+  return undefined;
+}
+
+/** A strategy to carry over into a record we write: any but our own hand-over marker. */
+const keptStrategy = (strategy: string | undefined): string | undefined =>
+  strategy && strategy !== HAND_OVER_STRATEGY ? strategy : undefined;
 
 const isThenable = (value: unknown): value is PromiseLike<unknown> =>
   typeof (value as PromiseLike<unknown> | undefined)?.then === 'function';
@@ -198,6 +233,10 @@ export class LeaderElector {
   private releaseTried = false;
   /** A write was cut off by stop(): it may have made us the holder. */
   private abortedWrite = false;
+  /** After a hand-over, no acquire attempt before this `clock.now()`. */
+  private holdOffUntil = 0;
+  /** A release that named a preferred holder the lease did not have: watch what became of it. */
+  private handOverCheck: { to: string; transitions: number } | undefined;
 
   private observedRecord: LeaderElectionRecord | undefined;
   private observedRawRecord: string | undefined;
@@ -239,6 +278,7 @@ export class LeaderElector {
     this.stopCalled = false;
     this.fatalError = undefined;
     this.watchFailures = 0;
+    this.holdOffUntil = 0;
     const controller = new AbortController();
     this.loopController = controller;
     this.loopDone = this.run(controller.signal).catch((err: unknown) => this.die(err));
@@ -266,6 +306,43 @@ export class LeaderElector {
       this.stopping = undefined;
     });
     return this.stopping;
+  }
+
+  /**
+   * Ends this replica's term on purpose so that another candidate leads, as `stop()` does but
+   * without leaving the election: `isLeader()` turns false and the term's signal aborts at once,
+   * `beforeRelease` settles (bounded by `renewDeadline`), the lease is released, then
+   * `onStoppedLeading` runs. Afterwards this replica competes again, but makes no attempt for
+   * `retryPeriod × (1 + 1.2)` after the release, so that every other candidate (even one that
+   * polls) gets its turn first.
+   *
+   * With `identity`, the release names it as `spec.preferredHolder` (with a `spec.strategy`, which
+   * the API server requires: the lease's own, else `HAND_OVER_STRATEGY`) and carries this
+   * replica's lease duration: that candidate takes the lease at once, the other candidates of
+   * this library leave it to it for one lease duration (after that anyone may take it, so a dead
+   * or unknown candidate cannot block the election). API servers without the
+   * CoordinatedLeaderElection feature gate (off by default) drop `preferredHolder` from a Lease
+   * that had none: the hand-over is then an ordinary release (logged at debug) and the first
+   * candidate to react takes the lease. ConfigMap/Endpoints locks keep it in their annotation.
+   * @param identity the candidate that should lead next. @default any other candidate
+   * @returns true once the release is done (written, or the lease already had another holder);
+   *   false when this replica does not lead (nothing happens; logged) or the release failed (the
+   *   term has ended all the same; the lease then expires after its duration).
+   * @throws TypeError (as a rejection) when `identity` is not a non-empty string or is this
+   *   replica's own identity.
+   */
+  handOver(identity?: string): Promise<boolean> {
+    const invalid = handOverTargetError(identity, this.identity);
+    if (invalid) return Promise.reject(invalid);
+    if (this.stopRequested || !this.activeTerm()) {
+      this.config.logger.log(messages.logHandOverNotLeading(this.lockName));
+      return Promise.resolve(false);
+    }
+    this.config.logger.log(messages.logHandingOver(this.lockName, identity));
+    const handOver: HandOver = { to: identity };
+    return this.endTerm(messages.reasonHandOver(identity), true, handOver).then(
+      () => handOver.released === true,
+    );
   }
 
   /**
@@ -425,6 +502,11 @@ export class LeaderElector {
     let reason: WakeReason | undefined;
     for (;;) {
       if (signal.aborted) return false;
+      const holdOff = this.holdOffUntil - clock.now();
+      if (holdOff > 0) {
+        await sleep(clock, holdOff, signal);
+        continue;
+      }
       this.pendingWake = undefined;
       // A release seen on the watch: the lock already holds the released object's version,
       // so the takeover can be written without reading the lease first.
@@ -593,6 +675,8 @@ export class LeaderElector {
     if (observed?.holderIdentity === this.identity && this.isLeaseValid(now)) {
       desired.acquireTime = observed.acquireTime;
       desired.leaderTransitions = observed.leaderTransitions;
+      const strategy = keptStrategy(observed.strategy);
+      if (strategy) desired.strategy = strategy;
       try {
         await this.write(parent, (options) => lock.update(desired, options));
         this.lastErr = undefined;
@@ -649,19 +733,44 @@ export class LeaderElector {
     if (oldRaw !== this.observedRawRecord) {
       this.observedRawRecord = oldRaw;
       this.setObservedRecord(old);
+      this.checkHandOver(old);
       this.afterObservation();
     }
     const holder = old.holderIdentity ?? '';
+    const preferred = old.preferredHolder ?? '';
     if (wasLeading && holder !== this.identity) {
       void this.endTerm(messages.reasonLeaseTaken(holder), false);
       return { ok: false, reason: 'lost' };
+    }
+    if (holder === this.identity && preferred !== '' && preferred !== this.identity) {
+      // Another candidate is preferred (client-go's "end of term"): hand the lease over instead
+      // of renewing it; client-go would just stop renewing and let it expire.
+      if (wasLeading) {
+        void this.endTerm(messages.reasonPreferredHolder(preferred), true, {});
+        return { ok: false, reason: 'lost' };
+      }
+      logger.log(messages.logReleasingForPreferredHolder(this.lockName, preferred));
+      await this.release();
+      return { ok: false, reason: 'held' };
     }
     if (holder !== '' && holder !== this.identity && this.isLeaseValid(now)) {
       logger.debug?.(messages.logLeaseHeld(this.lockName, holder));
       return { ok: false, reason: 'held' };
     }
+    if (
+      holder === '' &&
+      preferred !== '' &&
+      preferred !== this.identity &&
+      this.isLeaseValid(now)
+    ) {
+      logger.debug?.(messages.logWaitingForPreferredHolder(this.lockName, preferred));
+      return { ok: false, reason: 'held' };
+    }
 
     // 4. Take over (a new term: transitions + 1) or renew (keep acquireTime and transitions).
+    // A preferredHolder is never written back: it named us (now served) or has lapsed.
+    const strategy = keptStrategy(old.strategy);
+    if (strategy) desired.strategy = strategy;
     if (holder === this.identity) {
       desired.acquireTime = old.acquireTime;
       desired.leaderTransitions = old.leaderTransitions;
@@ -738,6 +847,23 @@ export class LeaderElector {
   private setObservedRecord(record: LeaderElectionRecord): void {
     this.observedRecord = copyRecord(record);
     this.observedTime = this.config.clock.now();
+  }
+
+  /** What became of the preferredHolder our last release wrote: kept, dropped, or passed over. */
+  private checkHandOver(record: LeaderElectionRecord): void {
+    const check = this.handOverCheck;
+    // Our own records from before the release say nothing yet.
+    if (!check || record.holderIdentity === this.identity) return;
+    if (record.leaderTransitions < check.transitions) return;
+    const { logger } = this.config;
+    if (record.holderIdentity === '' && record.leaderTransitions === check.transitions) {
+      if (record.preferredHolder !== check.to) {
+        logger.debug?.(messages.logPreferredHolderDropped(this.lockName, check.to));
+      }
+    } else if (record.holderIdentity !== check.to) {
+      logger.debug?.(messages.logHandOverTakenBy(this.lockName, check.to, record.holderIdentity));
+    }
+    this.handOverCheck = undefined;
   }
 
   /** After a changed record was observed: a foreign holder ends our term; followers re-plan. */
@@ -844,15 +970,16 @@ export class LeaderElector {
    * gauge drops. Then, asynchronously: (on release) `beforeRelease` and the release, the
    * `stopped leading` event, and `onStoppedLeading`. Idempotent: returns the same promise.
    */
-  private endTerm(reason: string, release: boolean): Promise<void> {
+  private endTerm(reason: string, release: boolean, handOver?: HandOver): Promise<void> {
     const term = this.term;
     if (!term) return Promise.resolve();
     if (term.ending) return term.ending;
     term.ended = true;
+    term.handOver = handOver;
     term.cancelDeadline?.();
     term.cancelDeadline = undefined;
     const { metrics, logger } = this.config;
-    if (this.stopRequested) logger.log(messages.logTermEnded(this.lockName, reason));
+    if (this.stopRequested || handOver) logger.log(messages.logTermEnded(this.lockName, reason));
     else logger.warn(messages.logTermEnded(this.lockName, reason));
     term.ending = this.finishTerm(term, release);
     term.controller.abort(new Error(messages.leadershipEnded(this.lockName, reason)));
@@ -863,10 +990,15 @@ export class LeaderElector {
   private async finishTerm(term: Term, release: boolean): Promise<void> {
     // Let the synchronous part of endTerm (abort, gauge) complete before anything else runs.
     await Promise.resolve();
-    const { lock, callbacks, beforeRelease, renewDeadline } = this.config;
+    const { lock, callbacks, beforeRelease, renewDeadline, clock, retryPeriod } = this.config;
     if (release) {
       if (beforeRelease) await this.invokeBounded('beforeRelease', beforeRelease, renewDeadline);
-      await this.release();
+      const released = await this.release(term.handOver?.to);
+      if (term.handOver) {
+        term.handOver.released = released;
+        // Counted from the release, not the term's end: the drain above may have taken a while.
+        this.holdOffUntil = clock.now() + retryPeriod * (1 + JITTER_FACTOR);
+      }
     }
     try {
       lock.recordEvent('stopped leading');
@@ -883,10 +1015,12 @@ export class LeaderElector {
 
   /**
    * client-go's release (v0.37): re-read the lock; if we still hold it, write holder `''` with a
-   * 1 s lease, keeping the transitions (and strategy/preferredHolder for a hand-over). Conflicts
-   * are retried with a fresh read until `renewDeadline` has passed.
+   * 1 s lease, keeping the transitions. Conflicts are retried with a fresh read until
+   * `renewDeadline` has passed. A release that names a preferred holder (`handOverTo`, else the
+   * lease's own unless it is us) writes it with a strategy and our lease duration instead of
+   * 1 s: the other candidates of this library wait that long for the preferred one.
    */
-  private async release(): Promise<boolean> {
+  private async release(handOverTo?: string): Promise<boolean> {
     const { clock, lock, logger, metrics, renewDeadline } = this.config;
     this.releaseTried = true;
     const never = new AbortController().signal;
@@ -900,7 +1034,16 @@ export class LeaderElector {
       for (let attempt = 1; ; attempt++) {
         let fresh: LeaderElectionRecord;
         try {
-          fresh = (await this.request(bounded.signal, (options) => lock.get(options))).record;
+          const got = await this.request(bounded.signal, (options) => lock.get(options));
+          fresh = got.record;
+          // The GET moved the lock's cached version: the observed record must follow, or a
+          // later fast-path renewal (the elector keeps running after a hand-over) would PUT our
+          // stale record over a new holder with that fresh version.
+          if (got.raw !== this.observedRawRecord) {
+            this.observedRawRecord = got.raw;
+            this.setObservedRecord(fresh);
+            this.checkHandOver(fresh);
+          }
         } catch (err) {
           if (isNotFound(err)) logger.log(messages.logReleaseLockNotFound(this.lockName));
           else logger.error(messages.logErrorRetrievingForRelease(this.lockName, err));
@@ -911,18 +1054,31 @@ export class LeaderElector {
           return true;
         }
         const now = clock.wallNow();
+        const ownPreferred = fresh.preferredHolder !== this.identity ? fresh.preferredHolder : '';
+        const preferred = handOverTo ?? ownPreferred ?? '';
         const released: LeaderElectionRecord = {
           holderIdentity: '',
-          leaseDurationSeconds: 1,
+          leaseDurationSeconds: preferred ? this.leaseDurationSeconds : 1,
           acquireTime: now,
           renewTime: now,
           leaderTransitions: fresh.leaderTransitions,
         };
-        if (fresh.strategy) released.strategy = fresh.strategy;
-        if (fresh.preferredHolder) released.preferredHolder = fresh.preferredHolder;
+        const strategy = preferred
+          ? fresh.strategy || HAND_OVER_STRATEGY
+          : keptStrategy(fresh.strategy);
+        if (strategy) released.strategy = strategy;
+        if (preferred) released.preferredHolder = preferred;
+        // A preferredHolder the lease did not have may be dropped by the API server (feature
+        // gate off); the next observation of the lease tells (set first: the watch may deliver
+        // the stored release before the update answers).
+        this.handOverCheck =
+          preferred && preferred !== fresh.preferredHolder
+            ? { to: preferred, transitions: released.leaderTransitions }
+            : undefined;
         try {
           await this.request(bounded.signal, (options) => lock.update(released, options));
         } catch (err) {
+          this.handOverCheck = undefined;
           if (isConflict(err) && !bounded.signal.aborted && attempt < MAX_RELEASE_ATTEMPTS) {
             metrics.conflict?.(this.name);
             logger.debug?.(messages.logConflictReleasing(this.lockName));
@@ -1067,12 +1223,28 @@ export class LeaderElector {
     if (term) {
       // Echoes of our own writes, and late events from before our term, change nothing: a
       // foreign takeover bumps leaderTransitions past our fencing token.
-      if (event.record.holderIdentity === this.identity) return;
+      if (event.record.holderIdentity === this.identity) {
+        if (event.record.leaderTransitions !== term.fencingToken) return;
+        // Someone (a CLE controller, kubectl) named another preferred holder during this term.
+        const preferred = event.record.preferredHolder;
+        if (preferred && preferred !== this.identity) {
+          void this.endTerm(messages.reasonPreferredHolder(preferred), true, {});
+          return;
+        }
+        // Or changed the strategy: the next fast-path renewal carries it over.
+        const observed = this.observedRecord;
+        if (observed?.holderIdentity === this.identity) {
+          if (event.record.strategy) observed.strategy = event.record.strategy;
+          else delete observed.strategy;
+        }
+        return;
+      }
       if (!(event.record.leaderTransitions > term.fencingToken)) return;
     }
     if (event.raw !== this.observedRawRecord) {
       this.observedRawRecord = event.raw;
       this.setObservedRecord(event.record);
+      this.checkHandOver(event.record);
       this.afterObservation();
     }
     this.maybeReportTransition();
@@ -1087,7 +1259,11 @@ export class LeaderElector {
     if (this.state !== 'running' || this.stopRequested || this.term) return;
     const record = this.observedRecord;
     if (!record) return;
-    if (record.holderIdentity === '') return this.wake('released');
+    const preferred = record.preferredHolder;
+    // A free lease reserved for another preferred holder is left to it until it expires.
+    if (record.holderIdentity === '' && (!preferred || preferred === this.identity)) {
+      return this.wake('released');
+    }
     if (record.holderIdentity === this.identity) return this.wake('expiry');
     const seconds = Number.isFinite(record.leaseDurationSeconds) ? record.leaseDurationSeconds : 0;
     const due = this.observedTime + seconds * 1000 + 1 - this.config.clock.now();

@@ -97,6 +97,21 @@ export const reasonStopped = (): string => 'the elector was stopped';
 export const notLeading = (): string =>
   'this replica is not the leader (leadershipSignal() of a follower is always aborted)';
 export const reasonUnexpectedError = (): string => 'an unexpected error in the election loop';
+export const reasonHandOver = (identity: string | undefined): string =>
+  identity === undefined
+    ? 'handOver() was called: any other candidate may take the lease'
+    : `handOver("${identity}") was called: "${identity}" is to take the lease`;
+export const reasonPreferredHolder = (preferred: string): string =>
+  `the lease names "${preferred}" as its preferred holder (spec.preferredHolder): handing it over`;
+
+// handOver(identity) input.
+export const handOverIdentityInvalid = (value: unknown): string =>
+  `handOver(identity): identity (${JSON.stringify(value) ?? String(value)}) must be a ` +
+  'non-empty string naming another candidate; leave it out to let any other candidate take ' +
+  'the lease';
+export const handOverToSelf = (identity: string): string =>
+  `handOver(identity): "${identity}" is this replica's own identity; pass another candidate's ` +
+  'identity, or leave it out to let any other candidate take the lease';
 
 // Log lines (client-go §1.16 texts first).
 export const logAttemptingToAcquire = (lock: string): string =>
@@ -146,6 +161,24 @@ export const logWatchReopened = (lock: string): string =>
   `Watch on the lock closed by the server; watching again lock="${lock}"`;
 export const logLoopError = (lock: string, err: unknown): string =>
   `Unexpected error in the leader election loop; it goes on lock="${lock}" err="${causeOf(err)}"`;
+export const logHandingOver = (lock: string, identity: string | undefined): string =>
+  identity === undefined
+    ? `Handing over the lease to any other candidate lock="${lock}"`
+    : `Handing over the lease to "${identity}" lock="${lock}"`;
+export const logHandOverNotLeading = (lock: string): string =>
+  `handOver() ignored: this replica is not the leader, nothing was released lock="${lock}"`;
+export const logReleasingForPreferredHolder = (lock: string, preferred: string): string =>
+  `The lease still names us as holder but "${preferred}" as preferred holder; releasing it ` +
+  `for them instead of leading lock="${lock}"`;
+export const logWaitingForPreferredHolder = (lock: string, preferred: string): string =>
+  `Lease is free but reserved for its preferred holder "${preferred}" until it takes it or the ` +
+  `lease duration passes lock="${lock}"`;
+export const logPreferredHolderDropped = (lock: string, preferred: string): string =>
+  `The API server dropped preferredHolder "${preferred}" from the release (the ` +
+  'CoordinatedLeaderElection feature gate is off): the hand-over became an ordinary release, ' +
+  `any candidate may take the lease lock="${lock}"`;
+export const logHandOverTakenBy = (lock: string, preferred: string, holder: string): string =>
+  `Hand-over to "${preferred}": the lease was taken by "${holder}" instead lock="${lock}"`;
 export const logStartWhileStopping = (lock: string): string =>
   `start() ignored: the elector is still stopping; await stop() first lock="${lock}"`;
 
