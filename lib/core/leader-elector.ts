@@ -827,7 +827,7 @@ export class LeaderElector {
    */
   private async write(
     parent: AbortSignal,
-    send: (options: LockRequestOptions) => Promise<void>,
+    send: (options: LockRequestOptions) => Promise<unknown>,
   ): Promise<void> {
     try {
       await this.request(parent, send);
@@ -1075,8 +1075,12 @@ export class LeaderElector {
           preferred && preferred !== fresh.preferredHolder
             ? { to: preferred, transitions: released.leaderTransitions }
             : undefined;
+        let stored: LeaderElectionRecord | undefined;
         try {
-          await this.request(bounded.signal, (options) => lock.update(released, options));
+          const answer = await this.request(bounded.signal, (options) =>
+            lock.update(released, options),
+          );
+          stored = answer ? answer.record : undefined;
         } catch (err) {
           this.handOverCheck = undefined;
           if (isConflict(err) && !bounded.signal.aborted && attempt < MAX_RELEASE_ATTEMPTS) {
@@ -1087,7 +1091,8 @@ export class LeaderElector {
           logger.error(messages.logFailedToRelease(this.lockName, err));
           return false;
         }
-        this.setObservedRecord(released);
+        if (stored) this.checkHandOver(stored);
+        this.setObservedRecord(stored ?? released);
         logger.log(messages.logReleased(this.lockName));
         return true;
       }

@@ -125,7 +125,7 @@ export abstract class KubeObjectLock<T extends KubeObject> implements ResourceLo
     this.remember(await this.call('create', (o) => this.createObject(body, o), options));
   }
 
-  async update(record: LeaderElectionRecord, options?: LockRequestOptions): Promise<void> {
+  async update(record: LeaderElectionRecord, options?: LockRequestOptions): Promise<LockGetResult> {
     const cached = this.cached;
     if (!cached)
       throw new LockError(
@@ -135,7 +135,9 @@ export abstract class KubeObjectLock<T extends KubeObject> implements ResourceLo
     const body = this.withRecord(cached, record);
     if (Object.keys(this.labels).length > 0)
       body.metadata = { ...body.metadata, labels: { ...body.metadata?.labels, ...this.labels } };
-    this.remember(await this.call('update', (o) => this.replaceObject(body, o), options));
+    const stored = await this.call('update', (o) => this.replaceObject(body, o), options);
+    this.remember(stored);
+    return this.recordOf(stored);
   }
 
   recordEvent(message: string): void {

@@ -663,7 +663,10 @@ export class MemoryLock implements ResourceLock {
     this.remember(snapshot);
   }
 
-  async update(record: LeaderElectionRecord, options: LockRequestOptions = {}): Promise<void> {
+  async update(
+    record: LeaderElectionRecord,
+    options: LockRequestOptions = {},
+  ): Promise<LockGetResult> {
     const expected = this.cached;
     if (!expected) {
       throw new LockError('Unknown', messages.memoryLockNotInitialized(this.description));
@@ -677,6 +680,7 @@ export class MemoryLock implements ResourceLock {
       () => this.store.updateObject(this.name, expected, record, this.id),
     );
     this.remember(snapshot);
+    return { record: snapshot.record, raw: memoryRecordRaw(snapshot.record) };
   }
 
   recordEvent(message: string): void {

@@ -54,7 +54,12 @@ export interface LockWatchHandle {
 export interface ResourceLock {
   get(options?: LockRequestOptions): Promise<LockGetResult>;
   create(record: LeaderElectionRecord, options?: LockRequestOptions): Promise<void>;
-  update(record: LeaderElectionRecord, options?: LockRequestOptions): Promise<void>;
+  /**
+   * Writes `record` over the cached object. May resolve with the record as stored, when the
+   * lock can tell (the Lease and MemoryLock locks do): an API server can drop fields, e.g.
+   * `preferredHolder` without the CoordinatedLeaderElection feature gate.
+   */
+  update(record: LeaderElectionRecord, options?: LockRequestOptions): Promise<LockGetResult | void>;
   /** Records `<identity> <message>` as a Kubernetes Event on the lock object; never throws. */
   recordEvent(message: string): void;
   identity(): string;

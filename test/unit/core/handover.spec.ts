@@ -7,6 +7,7 @@ import { describe, it } from 'node:test';
 import type { LeaderElectionRecord } from '../../../lib/core/leader-election-record.js';
 import { HAND_OVER_STRATEGY } from '../../../lib/core/leader-elector.config.js';
 import { handOverTargetError, LeaderElector } from '../../../lib/core/leader-elector.js';
+import type { ResourceLock } from '../../../lib/core/locks/resource-lock.interface.js';
 import * as messages from '../../../lib/core/messages.js';
 import { CapturingLogger } from '../../support/recorders.js';
 import { rawOf, rec, ScriptedLock } from '../../support/scripted-lock.js';
@@ -190,6 +191,42 @@ describe('release for a hand-over', () => {
     assert.deepEqual(
       logger.at('debug').filter((l) => l.includes('dropped')),
       [messages.logPreferredHolderDropped('default/scripted', 'next')],
+    );
+  });
+
+  it('a lock that returns the stored record tells at once: dropped preferredHolder, observed as stored', async () => {
+    // The Lease lock returns what the API server stored; without the feature gate that is the
+    // release without preferredHolder and strategy.
+    const scripted = new ScriptedLock('me');
+    const lock: ResourceLock = {
+      get: (options) => scripted.get(options),
+      create: (record, options) => scripted.create(record, options),
+      update: async (record, options) => {
+        await scripted.update(record, options);
+        const stored = { ...record };
+        delete stored.preferredHolder;
+        delete stored.strategy;
+        return { record: stored, raw: rawOf(stored) };
+      },
+      recordEvent: () => undefined,
+      identity: () => 'me',
+      describe: () => scripted.describe(),
+    };
+    const clock = new VirtualClock();
+    const logger = new CapturingLogger();
+    const elector = new LeaderElector({ lock, clock, logger });
+    const internals = elector as unknown as Internals;
+    scripted.expect({ verb: 'get', record: leading }, { verb: 'update' });
+    assert.equal(await internals.release('next'), true);
+    assert.equal(scripted.calls[1]?.record?.preferredHolder, 'next', 'asked for it');
+    assert.deepEqual(
+      logger.at('debug').filter((l) => l.includes('dropped')),
+      [messages.logPreferredHolderDropped('default/scripted', 'next')],
+    );
+    assert.equal(
+      elector.getRecord()?.preferredHolder,
+      undefined,
+      'getRecord() shows what is stored',
     );
   });
 
