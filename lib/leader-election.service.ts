@@ -232,6 +232,26 @@ export class LeaderElectionService
     await target.elector.stop({ release: options.release ?? target.settings.releaseOnShutdown });
   }
 
+  /**
+   * Hands leadership over without leaving the election: this replica stops leading at once
+   * (`@OnLeader` methods are skipped from now on, the leadership signal aborts), running async
+   * `@OnLeader()` invocations get up to `drainTimeout` to settle, the lease is released, and
+   * `@OnStoppedLeading` handlers run. This replica then competes again, but not for
+   * `retryPeriod × 2.2`, so another replica takes over.
+   *
+   * With `identity` (another replica's `identity`), the release names it as the Lease's
+   * `spec.preferredHolder`: that replica takes the lease at once and the others leave it to it
+   * for one `leaseDuration`. Without the API server's CoordinatedLeaderElection feature gate (off
+   * by default) the server drops `preferredHolder` and any replica may win.
+   * @param identity the replica that should lead next. @default any other replica
+   * @returns true once the lease was released; false when this replica did not lead (nothing
+   *   happens) or the release failed (leadership has ended all the same).
+   * @throws TypeError (as a rejection) when `identity` is empty or this replica's own identity.
+   */
+  async handOver(identity?: string, election?: string): Promise<boolean> {
+    return this.get(election, 'handOver').elector.handOver(identity);
+  }
+
   /** Resolves when this replica leads (at once if it does); rejects if `signal` aborts first. */
   whenLeader(signal?: AbortSignal, election?: string): Promise<void> {
     return this.get(election, 'whenLeader').elector.whenLeader(signal);

@@ -13,6 +13,8 @@ export interface ManagedElector {
   readonly identity: string;
   start(): void | Promise<void>;
   stop(options?: { release?: boolean }): Promise<void>;
+  /** Ends the term on purpose so another candidate leads; false when not leading. */
+  handOver(identity?: string): Promise<boolean>;
   isLeader(): boolean;
   getLeader(): string | undefined;
   getRecord(): LeaderElectionRecord | undefined;

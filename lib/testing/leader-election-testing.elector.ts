@@ -1,5 +1,10 @@
 import type { LeaderElectionRecord } from '../core/leader-election-record.js';
-import type { LeaderCallbacks, LeaderElectorStatus } from '../core/leader-elector.config.js';
+import {
+  HAND_OVER_STRATEGY,
+  type LeaderCallbacks,
+  type LeaderElectorStatus,
+} from '../core/leader-elector.config.js';
+import { handOverTargetError } from '../core/leader-elector.js';
 import type { ManagedElector } from '../interfaces/managed-elector.interface.js';
 
 const ABORTED = AbortSignal.abort();
@@ -12,6 +17,8 @@ const ABORTED = AbortSignal.abort();
  */
 export class LeaderElectionTestingElector implements ManagedElector {
   private holder = '';
+  /** The preferred holder named by the last handOver(identity), until someone leads. */
+  private preferred = '';
   private leading = false;
   private transitions = 0;
   private term: AbortController | undefined;
@@ -42,6 +49,19 @@ export class LeaderElectionTestingElector implements ManagedElector {
     this.state = 'stopped';
   }
 
+  /**
+   * Like the real elector's: the term ends and the lease is left free; with `identity`, the
+   * record names it as preferredHolder. Nobody takes it by itself here: call `setLeader()`.
+   */
+  async handOver(identity?: string): Promise<boolean> {
+    const invalid = handOverTargetError(identity, this.identity);
+    if (invalid) throw invalid;
+    if (!this.leading) return false;
+    this.preferred = identity ?? '';
+    await this.endTerm('');
+    return true;
+  }
+
   isLeader(): boolean {
     return this.leading;
   }
@@ -52,13 +72,18 @@ export class LeaderElectionTestingElector implements ManagedElector {
 
   getRecord(): LeaderElectionRecord | undefined {
     if (this.transitions === 0 && !this.holder) return undefined;
-    return {
+    const record: LeaderElectionRecord = {
       holderIdentity: this.holder,
       leaseDurationSeconds: 15,
       acquireTime: this.acquiredAt,
       renewTime: this.acquiredAt,
       leaderTransitions: this.transitions,
     };
+    if (this.preferred) {
+      record.strategy = HAND_OVER_STRATEGY;
+      record.preferredHolder = this.preferred;
+    }
+    return record;
   }
 
   fencingToken(): number | undefined {
@@ -109,6 +134,7 @@ export class LeaderElectionTestingElector implements ManagedElector {
     this.transitions += 1;
     this.term = new AbortController();
     this.leading = true;
+    this.preferred = '';
     this.acquiredAt = new Date();
     this.renewedAt = performance.now();
     const changed = this.holder !== this.identity;
@@ -132,6 +158,7 @@ export class LeaderElectionTestingElector implements ManagedElector {
     if (holder === this.holder) return;
     this.holder = holder;
     if (holder) {
+      this.preferred = '';
       this.transitions += 1;
       await this.callbacks.onNewLeader?.(holder);
     }

@@ -27,6 +27,16 @@ export class LeaderElectionTestingService {
     return this.elector(election).setHolder(newLeader);
   }
 
+  /**
+   * What `LeaderElectionService.handOver(identity)` does here: this replica stops leading and the
+   * lease is left free, naming `identity` (if given) as `preferredHolder` in `getRecord()`. No
+   * replica takes it by itself: follow with `setLeader(identity)` to play the new leader.
+   * Resolves false when this replica was not leading.
+   */
+  handOver(identity?: string, election?: string): Promise<boolean> {
+    return this.leaderElection.handOver(identity, election);
+  }
+
   /** The observed holder becomes `identity` (this replica's own identity makes it leader). */
   setLeader(identity: string, election?: string): Promise<void> {
     return this.elector(election).setHolder(identity);
