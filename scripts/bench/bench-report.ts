@@ -24,13 +24,16 @@ const summaryCells = (s: SampleSummary) => [
   ms(s, 'mean'),
 ];
 
-/** Said when the run shared its CPUs: timings and CPU shares then read high. */
+/**
+ * Said when other processes were using the CPU as the run began (the load average at the end
+ * also counts the bench's own processes, so only the start says something about the others).
+ */
 function busyMachineNote(loadAverage: [number, number], cpuCount: number): string[] {
-  const peak = Math.max(...loadAverage);
-  if (!(peak > cpuCount)) return [];
+  const atStart = loadAverage[0];
+  if (!(atStart > cpuCount / 2)) return [];
   return [
-    `> **The machine was busy during this run** (1-minute load average up to ${formatNumber(peak, 1)} on ${cpuCount} CPUs):`,
-    '> other processes competed for the CPU, so latencies and CPU shares below read higher than on an idle machine.',
+    `> **The machine was not idle when this run began** (1-minute load average ${formatNumber(atStart, 1)} on ${cpuCount} CPUs):`,
+    '> other processes competed for the CPU, so latencies and CPU shares below may read higher than on an idle machine.',
     '',
   ];
 }
@@ -61,7 +64,7 @@ export function renderMarkdown(results: BenchResults, chartPath: string): string
         ],
         ['Total run time', `${formatNumber(meta.totalMs / 1000, 0)} s`],
         [
-          'Load average (1 min) at start / end',
+          "Load average (1 min) at start / end (the end includes the bench's own processes)",
           `${formatNumber(meta.loadAverage[0])} / ${formatNumber(meta.loadAverage[1])} (on ${meta.cpuCount} CPUs)`,
         ],
       ],
