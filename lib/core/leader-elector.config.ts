@@ -199,6 +199,10 @@ export function resolveConfig(config: LeaderElectorConfig): ResolvedLeaderElecto
       fail(option, messages.optionNotBoolean(option, value));
     }
   }
+  const rawCallbacks: unknown = config.callbacks;
+  if (rawCallbacks !== undefined && (rawCallbacks === null || typeof rawCallbacks !== 'object')) {
+    fail('callbacks', messages.callbacksNotObject(rawCallbacks));
+  }
   const callbacks: LeaderCallbacks = config.callbacks ?? {};
   for (const key of ['onStartedLeading', 'onStoppedLeading', 'onNewLeader'] as const) {
     const value: unknown = callbacks[key];

@@ -52,6 +52,10 @@ export const optionNotBoolean = (option: string, value: unknown): string =>
 export const optionNotFunction = (option: string, value: unknown): string =>
   `${option} must be a function, got ${typeof value}`;
 
+export const callbacksNotObject = (value: unknown): string =>
+  `callbacks (${value === null ? 'null' : typeof value}) must be an object with ` +
+  'onStartedLeading, onStoppedLeading and/or onNewLeader functions, or left unset';
+
 export const optionLacksMethods = (option: string, missing: readonly string[]): string =>
   `${option} lacks ${missing.map((m) => `${m}()`).join(', ')}: pass an object implementing ` +
   `them, or leave ${option} unset for the default`;

@@ -141,6 +141,9 @@ describe('LeaderElector config validation (client-go NewLeaderElector rules and 
       'callbacks.onStartedLeading',
       messages.optionNotFunction('callbacks.onStartedLeading', 'run'),
     );
+    for (const callbacks of ['x', 42, null]) {
+      rejects({ lock, callbacks }, 'callbacks', messages.callbacksNotObject(callbacks));
+    }
     rejects(
       { lock, beforeRelease: 5 },
       'beforeRelease',
