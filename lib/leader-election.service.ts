@@ -8,6 +8,7 @@ import {
 import { defer, filter, Observable, Subject } from 'rxjs';
 import type { LeaderElectionRecord } from './core/leader-election-record.js';
 import type { LeaderCallbacks, LeaderElectorStatus } from './core/leader-elector.config.js';
+import { sharedAgentCache } from './core/kube/agent-cache.js';
 import { LEADER_ELECTION_LOGGER_CONTEXT } from './leader-election.constants.js';
 import {
   DUPLICATE_ELECTION,
@@ -144,6 +145,9 @@ export class LeaderElectionService
         election.setup.dispose?.();
       }),
     );
+    // Idle keep-alive connections to the API server are unref'd and would close by themselves
+    // within 30 s; closing them now means nothing of ours is left open after app.close().
+    sharedAgentCache.closeIdle();
     unbindGates(this.bindings, this);
     this.changes.complete();
   }

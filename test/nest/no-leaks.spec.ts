@@ -36,9 +36,11 @@ test('after app.close() no timer, socket or listener remains: the process exits 
   assert.ok(doneAt !== undefined, `the child did not finish its scenario:\n${stdout}\n${stderr}`);
   const report = JSON.parse(stdout.trim().split('\n').at(-1)!) as {
     resources: string[];
+    socketsAfterClose: number;
     signalListeners: number;
   };
   assert.deepEqual(report.resources, [], 'no active handle after close');
+  assert.equal(report.socketsAfterClose, 0, 'no socket left open by app.close()');
   assert.equal(report.signalListeners, 0, 'the library installs no SIGTERM/SIGINT listener');
   assert.ok(exitedAt - doneAt < 2000, `the child exited ${exitedAt - doneAt} ms after closing`);
 });

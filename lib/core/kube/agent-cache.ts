@@ -50,6 +50,8 @@ type AnyAgent = http.Agent | https.Agent;
  */
 export class AgentCache {
   private readonly agents = new Map<string, AnyAgent>();
+  /** Set by closeIdle(): connections that finish their request are closed, not pooled. */
+  private draining = false;
   private readonly idleTimeout: number;
   private readonly maxFreeSockets: number;
   private readonly keepAliveMsecs: number;
@@ -73,6 +75,8 @@ export class AgentCache {
     if (!options || typeof options !== 'object') return undefined;
     const key = cacheKey(kind, options);
     if (key === undefined) return undefined;
+    // A new request means the pool is in use again (another election, or a restart).
+    this.draining = false;
 
     const cached = this.agents.get(key);
     if (cached) {
@@ -97,6 +101,10 @@ export class AgentCache {
       scheduling: 'lifo',
     };
     const created = kind === 'https' ? new https.Agent(pooled) : new http.Agent(pooled);
+    // Runs after the agent's own 'free' listener has pooled the socket.
+    created.on('free', (socket: { destroy(): void }) => {
+      if (this.draining) socket.destroy();
+    });
     this.agents.set(key, created);
     while (this.agents.size > this.maxAgents) {
       // Forgotten, not destroyed: a request may still be using one of its sockets.
@@ -123,10 +131,14 @@ export class AgentCache {
   }
 
   /**
-   * Closes the idle pooled connections now instead of after `idleTimeout` (requests in flight
-   * keep theirs). Safe with other users of the pool: their next request reconnects.
+   * Closes the idle pooled connections now instead of after `idleTimeout`; requests in flight
+   * keep theirs and close it when they finish, until the next request uses the pool again.
+   * Safe with other users of the pool: their next request reconnects.
    */
   closeIdle(): void {
+    // Requests still in flight (a last event post, a release answer on its way back) would
+    // return their connection to the pool after this; close those too, until the next request.
+    this.draining = true;
     for (const agent of this.agents.values()) {
       for (const list of Object.values(agent.freeSockets)) {
         for (const socket of [...(list ?? [])]) socket.destroy();
