@@ -19,3 +19,20 @@ export interface LeaderElectionRecord {
   /** Coordinated-election preferred holder (`spec.preferredHolder`), if any. */
   preferredHolder?: string;
 }
+
+/**
+ * A deep copy (dates included) that drops empty `strategy`/`preferredHolder`, so callers can
+ * keep a record without sharing it with the lock or the user.
+ */
+export function copyRecord(record: LeaderElectionRecord): LeaderElectionRecord {
+  const copy: LeaderElectionRecord = {
+    holderIdentity: record.holderIdentity,
+    leaseDurationSeconds: record.leaseDurationSeconds,
+    acquireTime: record.acquireTime ? new Date(record.acquireTime.getTime()) : null,
+    renewTime: record.renewTime ? new Date(record.renewTime.getTime()) : null,
+    leaderTransitions: record.leaderTransitions,
+  };
+  if (record.strategy) copy.strategy = record.strategy;
+  if (record.preferredHolder) copy.preferredHolder = record.preferredHolder;
+  return copy;
+}

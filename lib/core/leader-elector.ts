@@ -38,7 +38,7 @@ import {
   LockError,
 } from './errors.js';
 import { jitter } from './jitter.js';
-import type { LeaderElectionRecord } from './leader-election-record.js';
+import { copyRecord, type LeaderElectionRecord } from './leader-election-record.js';
 import {
   HAND_OVER_STRATEGY,
   JITTER_FACTOR,
@@ -137,19 +137,6 @@ function safeLogger(target: LeaderElectionLogger): LeaderElectionLogger {
 }
 
 const toError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)));
-
-function copyRecord(record: LeaderElectionRecord): LeaderElectionRecord {
-  const copy: LeaderElectionRecord = {
-    holderIdentity: record.holderIdentity,
-    leaseDurationSeconds: record.leaseDurationSeconds,
-    acquireTime: record.acquireTime ? new Date(record.acquireTime.getTime()) : null,
-    renewTime: record.renewTime ? new Date(record.renewTime.getTime()) : null,
-    leaderTransitions: record.leaderTransitions,
-  };
-  if (record.strategy) copy.strategy = record.strategy;
-  if (record.preferredHolder) copy.preferredHolder = record.preferredHolder;
-  return copy;
-}
 
 /** A signal that aborts with `parent`, or after `ms` of `clock` time with `timeoutReason()`. */
 function deadlineSignal(

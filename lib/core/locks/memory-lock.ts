@@ -1,6 +1,6 @@
 import { systemClock, type Clock } from '../clock.js';
 import { LockError, type LockErrorReason } from '../errors.js';
-import type { LeaderElectionRecord } from '../leader-election-record.js';
+import { copyRecord, type LeaderElectionRecord } from '../leader-election-record.js';
 import * as messages from '../messages.js';
 import type {
   LockGetResult,
@@ -138,19 +138,6 @@ export function memoryRecordRaw(record: LeaderElectionRecord): string {
   });
 }
 
-function cloneRecord(record: LeaderElectionRecord): LeaderElectionRecord {
-  const copy: LeaderElectionRecord = {
-    holderIdentity: record.holderIdentity,
-    leaseDurationSeconds: record.leaseDurationSeconds,
-    acquireTime: record.acquireTime ? new Date(record.acquireTime.getTime()) : null,
-    renewTime: record.renewTime ? new Date(record.renewTime.getTime()) : null,
-    leaderTransitions: record.leaderTransitions,
-  };
-  if (record.strategy) copy.strategy = record.strategy;
-  if (record.preferredHolder) copy.preferredHolder = record.preferredHolder;
-  return copy;
-}
-
 const statusFor: Partial<Record<LockErrorReason, number>> = {
   NotFound: 404,
   Conflict: 409,
@@ -189,7 +176,7 @@ class MemoryStoreCore {
   /** The stored record (a copy), or undefined. */
   read(name: string): LeaderElectionRecord | undefined {
     const object = this.objects.get(name);
-    return object ? cloneRecord(object.record) : undefined;
+    return object ? copyRecord(object.record) : undefined;
   }
 
   /** The stored object's resourceVersion, or undefined. */
@@ -214,7 +201,7 @@ class MemoryStoreCore {
       identity: '',
       name,
       verb: 'delete',
-      record: cloneRecord(existing.record),
+      record: copyRecord(existing.record),
       resourceVersion,
     });
     this.notify(name, 'DELETED', { ...existing, resourceVersion });
@@ -321,7 +308,7 @@ class MemoryStoreCore {
   getObject(name: string): Snapshot {
     const object = this.objects.get(name);
     if (!object) throw new LockError('NotFound', messages.memoryLockNotFound(name), 404);
-    return { ...object, record: cloneRecord(object.record) };
+    return { ...object, record: copyRecord(object.record) };
   }
 
   createObject(name: string, record: LeaderElectionRecord, identity: string): Snapshot {
@@ -349,7 +336,7 @@ class MemoryStoreCore {
     }
     // As the API server: identical content is a no-op (same version, no watch event).
     if (memoryRecordRaw(record) === memoryRecordRaw(object.record)) {
-      return { ...object, record: cloneRecord(object.record) };
+      return { ...object, record: copyRecord(object.record) };
     }
     return this.store(name, record, object.uid, identity, 'update');
   }
@@ -394,7 +381,7 @@ class MemoryStoreCore {
   ): Snapshot {
     const existed = this.objects.has(name);
     const object: StoredObject = {
-      record: cloneRecord(record),
+      record: copyRecord(record),
       uid,
       resourceVersion: ++this.revision,
     };
@@ -404,15 +391,15 @@ class MemoryStoreCore {
       identity,
       name,
       verb,
-      record: cloneRecord(record),
+      record: copyRecord(record),
       resourceVersion: object.resourceVersion,
     });
     this.notify(name, existed ? 'MODIFIED' : 'ADDED', object);
-    return { ...object, record: cloneRecord(object.record) };
+    return { ...object, record: copyRecord(object.record) };
   }
 
   private notify(name: string, type: LockWatchEvent['type'], object: StoredObject): void {
-    const snapshot = { ...object, record: cloneRecord(object.record) };
+    const snapshot = { ...object, record: copyRecord(object.record) };
     for (const watcher of this.watchers) {
       if (watcher.name === name && !watcher.silent) this.deliverEvent(watcher, type, snapshot);
     }
@@ -421,7 +408,7 @@ class MemoryStoreCore {
   private deliverEvent(watcher: Watcher, type: LockWatchEvent['type'], snapshot: Snapshot): void {
     this.deliver(watcher, () => {
       if (watcher.closed || !watcher.accept(snapshot, type === 'DELETED')) return;
-      const record = cloneRecord(snapshot.record);
+      const record = copyRecord(snapshot.record);
       watcher.handlers.onEvent({ type, record, raw: memoryRecordRaw(record) });
     });
   }
