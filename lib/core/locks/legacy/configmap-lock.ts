@@ -1,16 +1,6 @@
-import type {
-  ConfigurationOptions,
-  CoreV1Api,
-  V1ConfigMap,
-  V1ObjectMeta,
-} from '@kubernetes/client-node';
-import type { LeaderElectionRecord } from '../../leader-election-record.js';
-import { KubeObjectLock, type KubeObjectLockOptions } from '../kube-object-lock.js';
-import {
-  LEADER_ANNOTATION_KEY,
-  formatAnnotationRecord,
-  parseAnnotationRecord,
-} from './annotation-record.js';
+import type { ConfigurationOptions, CoreV1Api, V1ConfigMap } from '@kubernetes/client-node';
+import type { KubeObjectLockOptions } from '../kube-object-lock.js';
+import { AnnotationLock } from './annotation-lock.js';
 
 export interface ConfigMapLockOptions extends KubeObjectLockOptions {
   coreApi: Pick<
@@ -25,7 +15,7 @@ export interface ConfigMapLockOptions extends KubeObjectLockOptions {
  * annotation `control-plane.alpha.kubernetes.io/leader`. Prefer the `leases` lock; to migrate,
  * run the `configmapsleases` MultiLock for one release first.
  */
-export class ConfigMapLock extends KubeObjectLock<V1ConfigMap> {
+export class ConfigMapLock extends AnnotationLock<V1ConfigMap> {
   protected readonly kind = 'ConfigMap';
   protected readonly apiVersion = 'v1';
   protected readonly group = '';
@@ -64,38 +54,5 @@ export class ConfigMapLock extends KubeObjectLock<V1ConfigMap> {
       { name: this.name, namespace: this.namespace, body },
       options,
     );
-  }
-
-  protected newObject(record: LeaderElectionRecord, metadata: V1ObjectMeta): V1ConfigMap {
-    return {
-      apiVersion: this.apiVersion,
-      kind: this.kind,
-      metadata: {
-        ...metadata,
-        annotations: { [LEADER_ANNOTATION_KEY]: formatAnnotationRecord(record) },
-      },
-    };
-  }
-
-  protected withRecord(cached: V1ConfigMap, record: LeaderElectionRecord): V1ConfigMap {
-    return {
-      ...cached,
-      metadata: {
-        ...cached.metadata,
-        annotations: {
-          ...cached.metadata?.annotations,
-          [LEADER_ANNOTATION_KEY]: formatAnnotationRecord(record),
-        },
-      },
-    };
-  }
-
-  protected readRecord(object: V1ConfigMap, problems: string[]): LeaderElectionRecord {
-    return parseAnnotationRecord(object.metadata?.annotations?.[LEADER_ANNOTATION_KEY], problems);
-  }
-
-  /** client-go's raw record for annotation locks is the annotation itself ('' when absent). */
-  protected rawOf(object: V1ConfigMap): string {
-    return object.metadata?.annotations?.[LEADER_ANNOTATION_KEY] ?? '';
   }
 }

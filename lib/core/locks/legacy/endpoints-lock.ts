@@ -3,17 +3,11 @@ import type {
   CoreV1Api,
   ResponseContext,
   V1Endpoints,
-  V1ObjectMeta,
 } from '@kubernetes/client-node';
-import type { LeaderElectionRecord } from '../../leader-election-record.js';
 import { lockMessages } from '../../messages.js';
 import { redact } from '../../kube/request-options.js';
-import { KubeObjectLock, type KubeObjectLockOptions } from '../kube-object-lock.js';
-import {
-  LEADER_ANNOTATION_KEY,
-  formatAnnotationRecord,
-  parseAnnotationRecord,
-} from './annotation-record.js';
+import type { KubeObjectLockOptions } from '../kube-object-lock.js';
+import { AnnotationLock } from './annotation-lock.js';
 
 export interface EndpointsLockOptions extends KubeObjectLockOptions {
   coreApi: Pick<
@@ -28,7 +22,7 @@ export interface EndpointsLockOptions extends KubeObjectLockOptions {
  * Endpoints object. The record is JSON in the annotation `control-plane.alpha.kubernetes.io/leader`.
  * Prefer the `leases` lock; to migrate, run the `endpointsleases` MultiLock for one release first.
  */
-export class EndpointsLock extends KubeObjectLock<V1Endpoints> {
+export class EndpointsLock extends AnnotationLock<V1Endpoints> {
   protected readonly kind = 'Endpoints';
   protected readonly apiVersion = 'v1';
   protected readonly group = '';
@@ -68,39 +62,6 @@ export class EndpointsLock extends KubeObjectLock<V1Endpoints> {
       { name: this.name, namespace: this.namespace, body },
       options,
     );
-  }
-
-  protected newObject(record: LeaderElectionRecord, metadata: V1ObjectMeta): V1Endpoints {
-    return {
-      apiVersion: this.apiVersion,
-      kind: this.kind,
-      metadata: {
-        ...metadata,
-        annotations: { [LEADER_ANNOTATION_KEY]: formatAnnotationRecord(record) },
-      },
-    };
-  }
-
-  protected withRecord(cached: V1Endpoints, record: LeaderElectionRecord): V1Endpoints {
-    return {
-      ...cached,
-      metadata: {
-        ...cached.metadata,
-        annotations: {
-          ...cached.metadata?.annotations,
-          [LEADER_ANNOTATION_KEY]: formatAnnotationRecord(record),
-        },
-      },
-    };
-  }
-
-  protected readRecord(object: V1Endpoints, problems: string[]): LeaderElectionRecord {
-    return parseAnnotationRecord(object.metadata?.annotations?.[LEADER_ANNOTATION_KEY], problems);
-  }
-
-  /** client-go's raw record for annotation locks is the annotation itself ('' when absent). */
-  protected rawOf(object: V1Endpoints): string {
-    return object.metadata?.annotations?.[LEADER_ANNOTATION_KEY] ?? '';
   }
 
   /**
