@@ -18,6 +18,7 @@ import { ChaosTimeline } from './chaos-timeline.js';
 import { judgeChaos, livenessBoundMs, type FaultWindow } from './chaos-verdict.js';
 import { DemoLeaseObserver } from './demo-lease-observer.js';
 import { DemoReplica, wallNow, type ReplicaExit, type ReplicaListener } from './demo-replicas.js';
+import { RunLifecycle } from './run-lifecycle.js';
 
 export class ChaosInterrupted extends Error {
   override readonly name = 'ChaosInterrupted';
@@ -48,21 +49,18 @@ interface FrozenReplica {
 const STARTUP_BOUND_MS = 60_000;
 const SHUTDOWN_GRACE_MS = 5_000;
 
-export class ChaosRun implements ReplicaListener {
+export class ChaosRun extends RunLifecycle implements ReplicaListener {
   private readonly slots: Slot[] = [];
   private readonly procs: DemoReplica[] = [];
   private readonly timeline = new ChaosTimeline();
   private readonly faults: FaultWindow[] = [];
   private readonly frozen = new Set<FrozenReplica>();
-  private readonly problems: string[] = [];
-  private readonly abort = new AbortController();
   private readonly leaseName = `nle-chaos-${randomBytes(3).toString('hex')}`;
   private readonly started = performance.now();
   private readonly plan: ChaosEvent[];
   private readonly boundMs: number;
   private cluster: ChaosCluster | undefined;
   private observer: DemoLeaseObserver | undefined;
-  private abortReason: Error | undefined;
   private windowFrom: number | undefined;
   private windowTo: number | undefined;
   private restarts = 0;
@@ -74,53 +72,20 @@ export class ChaosRun implements ReplicaListener {
     /** Compiled entry of one replica (scripts/demo-replica.js: the sample plus a lifeline). */
     private readonly replicaEntry: string,
   ) {
+    super(options.timeout, { timeout: ChaosTimeout, interrupted: ChaosInterrupted });
     this.plan = planChaos(options);
     this.boundMs = livenessBoundMs({ ...options });
   }
 
-  /** Runs everything; resolves with the exit code (0 only without any violation). Never rejects. */
-  async run(): Promise<number> {
-    const deadline = setTimeout(
-      () =>
-        this.stop(
-          new ChaosTimeout(
-            `the chaos run did not finish within --timeout ${this.options.timeout} ms ` +
-              `(${this.faults.length} of ${this.options.events} events done)`,
-          ),
-        ),
-      this.options.timeout,
+  protected override deadlineMessage(): string {
+    return (
+      `the chaos run did not finish within --timeout ${this.options.timeout} ms ` +
+      `(${this.faults.length} of ${this.options.events} events done)`
     );
-    let failure: Error | undefined;
-    try {
-      await this.setUp();
-      await this.scenario();
-    } catch (err) {
-      failure = err instanceof Error ? err : new Error(String(err));
-    } finally {
-      clearTimeout(deadline);
-      await this.tearDown().catch((err: unknown) => {
-        this.problems.push(`clean-up failed: ${err instanceof Error ? err.message : String(err)}`);
-      });
-    }
-    return this.report(failure);
-  }
-
-  /** Ctrl-C, SIGTERM, or the overall timeout: every wait rejects at once, then tear-down runs. */
-  stop(reason: Error): void {
-    if (this.abort.signal.aborted) return;
-    this.abortReason = reason;
-    this.abort.abort(reason);
-  }
-
-  /** An error nobody caught: report it, then stop and clean up as for Ctrl-C. */
-  fail(err: unknown): void {
-    const message = err instanceof Error ? err.message : String(err);
-    this.problems.push(`unexpected error: ${message}`);
-    this.stop(err instanceof Error ? err : new Error(message));
   }
 
   /** From process.on('exit'): synchronous; nothing may outlive the run, not even a frozen replica. */
-  killAllNow(): void {
+  override killAllNow(): void {
     for (const f of this.frozen) if (f.lifeline?.pid) killGroup(f.lifeline.pid);
     for (const r of this.procs) r.killNow();
     this.cluster?.closeNow();
@@ -128,7 +93,7 @@ export class ChaosRun implements ReplicaListener {
 
   // ---------------------------------------------------------------- set-up and scenario
 
-  private async setUp(): Promise<void> {
+  protected override async setUp(): Promise<void> {
     const o = this.options;
     const names = Array.from({ length: o.replicas }, (_, i) => `replica-${i + 1}`);
     this.cluster = await ChaosCluster.start(names);
@@ -194,7 +159,7 @@ export class ChaosRun implements ReplicaListener {
     return env;
   }
 
-  private async scenario(): Promise<void> {
+  protected override async scenario(): Promise<void> {
     await this.waitFor('every replica to start and listen', STARTUP_BOUND_MS, () =>
       this.slots.every((s) => s.replica?.port !== undefined) ? true : undefined,
     );
@@ -427,7 +392,7 @@ export class ChaosRun implements ReplicaListener {
 
   // ---------------------------------------------------------------- tear-down and report
 
-  private async tearDown(): Promise<void> {
+  protected override async tearDown(): Promise<void> {
     this.stopping = true;
     this.windowTo ??= wallNow();
     for (const slot of this.slots) clearTimeout(slot.restartTimer);
@@ -449,7 +414,7 @@ export class ChaosRun implements ReplicaListener {
     await this.cluster?.close();
   }
 
-  private report(failure: Error | undefined): number {
+  protected override report(failure: Error | undefined): number {
     const verdict = judgeChaos({
       runs: this.timeline.jobRuns(),
       spans: this.timeline.leadership(),
@@ -508,53 +473,6 @@ export class ChaosRun implements ReplicaListener {
   private say(line: string): void {
     const elapsed = ((performance.now() - this.started) / 1000).toFixed(3);
     this.out.write(`[+${elapsed}s] ${line}\n`);
-  }
-
-  // ---------------------------------------------------------------- bounded, abortable waits
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const signal = this.abort.signal;
-      if (signal.aborted) return reject(this.abortReason ?? new ChaosInterrupted('interrupted'));
-      const onAbort = () => {
-        clearTimeout(timer);
-        reject(this.abortReason ?? new ChaosInterrupted('interrupted'));
-      };
-      const timer = setTimeout(() => {
-        signal.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      signal.addEventListener('abort', onAbort, { once: true });
-    });
-  }
-
-  /** Polls `probe` every 10 ms until it returns a value; bounded, and aborted by Ctrl-C. */
-  private waitFor<T>(what: string, timeoutMs: number, probe: () => T | undefined): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const signal = this.abort.signal;
-      const started = performance.now();
-      let timer: NodeJS.Timeout | undefined;
-      const finish = (fn: () => void) => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', onAbort);
-        fn();
-      };
-      const onAbort = () =>
-        finish(() => reject(this.abortReason ?? new ChaosInterrupted('interrupted')));
-      const check = () => {
-        const value = probe();
-        if (value !== undefined) return finish(() => resolve(value));
-        if (performance.now() - started > timeoutMs) {
-          return finish(() =>
-            reject(new ChaosTimeout(`timed out after ${timeoutMs} ms waiting for ${what}`)),
-          );
-        }
-        timer = setTimeout(check, 10);
-      };
-      if (signal.aborted) return onAbort();
-      signal.addEventListener('abort', onAbort, { once: true });
-      check();
-    });
   }
 }
 

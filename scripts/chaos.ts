@@ -18,6 +18,7 @@ import {
   type ChaosOptions,
 } from './chaos-options.js';
 import { ChaosInterrupted, ChaosRun } from './chaos-run.js';
+import { handleProcessSignals } from './run-lifecycle.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const REPLICA_ENTRY = join(here, 'demo-replica.js');
@@ -48,25 +49,14 @@ async function main(): Promise<number> {
   }
 
   const run = new ChaosRun(options, process.stdout, REPLICA_ENTRY);
-  let interrupts = 0;
-  const onSignal = (signal: NodeJS.Signals) => {
-    interrupts++;
-    if (interrupts === 1) {
+  handleProcessSignals(
+    run,
+    (signal) =>
       process.stdout.write(
         `${signal}: stopping every replica (send it again to kill them at once)\n`,
-      );
-      run.stop(new ChaosInterrupted(signal));
-    } else {
-      run.killAllNow();
-      process.exit(130);
-    }
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  process.on('SIGHUP', onSignal);
-  process.on('exit', () => run.killAllNow());
-  process.on('uncaughtException', (err) => run.fail(err));
-  process.on('unhandledRejection', (err) => run.fail(err));
+      ),
+    (signal) => new ChaosInterrupted(signal),
+  );
   return run.run();
 }
 

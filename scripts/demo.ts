@@ -23,6 +23,7 @@ import {
 } from './demo-replicas.js';
 import { judgeJobRuns, type JobRun } from './demo-verdict.js';
 import { DemoView, type ReplicaRow } from './demo-view.js';
+import { handleProcessSignals, RunLifecycle } from './run-lifecycle.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const REPLICA_ENTRY = join(here, 'demo-replica.js');
@@ -56,14 +57,12 @@ interface JobRecord extends JobRun {
   ended: boolean;
 }
 
-class DemoRun implements ReplicaListener {
+class DemoRun extends RunLifecycle implements ReplicaListener {
   private readonly replicas: DemoReplica[] = [];
   private readonly leaseName: string;
   private cluster: DemoCluster | undefined;
   private observer: DemoLeaseObserver | undefined;
   private refreshTimer: NodeJS.Timeout | undefined;
-  private readonly abort = new AbortController();
-  private abortReason: Error | undefined;
   private phase = 'starting';
   private readonly jobs: JobRecord[] = [];
   private readonly followerJobs = new Map<string, number>();
@@ -72,7 +71,6 @@ class DemoRun implements ReplicaListener {
   private lastRunner: string | undefined;
   private handover: Takeover | undefined;
   private crash: Takeover | undefined;
-  private readonly problems: string[] = [];
   private stopping = false;
   private finalStop = false;
 
@@ -80,56 +78,23 @@ class DemoRun implements ReplicaListener {
     private readonly options: DemoOptions,
     private readonly view: DemoView,
   ) {
+    super(options.timeout, { timeout: DemoTimeout, interrupted: DemoInterrupted });
     this.leaseName = options.leaseName ?? `nle-demo-${randomBytes(3).toString('hex')}`;
   }
 
-  /** Runs the whole demo; resolves with the process exit code. Never rejects. */
-  async run(): Promise<number> {
-    const deadline = setTimeout(
-      () =>
-        this.stop(
-          new DemoTimeout(`the demo did not finish within --timeout ${this.options.timeout} ms`),
-        ),
-      this.options.timeout,
-    );
-    let failure: Error | undefined;
-    try {
-      await this.setUp();
-      await this.scenario();
-    } catch (err) {
-      failure = err instanceof Error ? err : new Error(String(err));
-    } finally {
-      clearTimeout(deadline);
-      await this.tearDown().catch((err: unknown) => {
-        this.problems.push(`clean-up failed: ${err instanceof Error ? err.message : String(err)}`);
-      });
-    }
-    return this.report(failure);
-  }
-
-  /** Ctrl-C, SIGTERM, or an overall timeout: every wait rejects at once, then tear-down runs. */
-  stop(reason: Error): void {
-    if (this.abort.signal.aborted) return;
-    this.abortReason = reason;
-    this.abort.abort(reason);
-  }
-
-  /** An error nobody caught: report it, then stop and clean up as for Ctrl-C. */
-  fail(err: unknown): void {
-    const message = err instanceof Error ? err.message : String(err);
-    this.problems.push(`unexpected error: ${message}`);
-    this.stop(err instanceof Error ? err : new Error(message));
+  protected override deadlineMessage(): string {
+    return `the demo did not finish within --timeout ${this.options.timeout} ms`;
   }
 
   /** From process.on('exit'): nothing may outlive the demo. */
-  killAllNow(): void {
+  override killAllNow(): void {
     for (const r of this.replicas) r.killNow();
     this.cluster?.closeNow();
   }
 
   // ---------------------------------------------------------------- set-up and scenario
 
-  private async setUp(): Promise<void> {
+  protected override async setUp(): Promise<void> {
     const o = this.options;
     this.view.raw(this.view.bold('nestjs-leader-election demo'));
     this.cluster = o.kubeconfig
@@ -189,7 +154,7 @@ class DemoRun implements ReplicaListener {
     return env;
   }
 
-  private async scenario(): Promise<void> {
+  protected override async scenario(): Promise<void> {
     const o = this.options;
     const electionBound = 2 * o.leaseDuration + 10_000;
 
@@ -293,40 +258,6 @@ class DemoRun implements ReplicaListener {
       this.replicas.find((r) => r.identity === identity) ??
       this.replicas.find((r) => identity.startsWith(`${r.name}_`))
     );
-  }
-
-  /** Polls `probe` every 10 ms until it returns a value; bounded, and aborted by Ctrl-C. */
-  private waitFor<T>(what: string, timeoutMs: number, probe: () => T | undefined): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const signal = this.abort.signal;
-      const started = performance.now();
-      let timer: NodeJS.Timeout | undefined;
-      const finish = (fn: () => void) => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', onAbort);
-        fn();
-      };
-      const onAbort = () =>
-        finish(() => reject(this.abortReason ?? new DemoInterrupted('interrupted')));
-      const check = () => {
-        let value: T | undefined;
-        try {
-          value = probe();
-        } catch (err) {
-          return finish(() => reject(err));
-        }
-        if (value !== undefined) return finish(() => resolve(value));
-        if (performance.now() - started > timeoutMs) {
-          return finish(() =>
-            reject(new DemoTimeout(`timed out after ${timeoutMs} ms waiting for ${what}`)),
-          );
-        }
-        timer = setTimeout(check, 10);
-      };
-      if (signal.aborted) return onAbort();
-      signal.addEventListener('abort', onAbort, { once: true });
-      check();
-    });
   }
 
   // ---------------------------------------------------------------- what the replicas tell us
@@ -481,7 +412,7 @@ class DemoRun implements ReplicaListener {
 
   // ---------------------------------------------------------------- tear-down and report
 
-  private async tearDown(): Promise<void> {
+  protected override async tearDown(): Promise<void> {
     this.stopping = true;
     this.phase = 'stopping the remaining replicas';
     const alive = this.replicas.filter((r) => r.alive);
@@ -515,7 +446,7 @@ class DemoRun implements ReplicaListener {
     await this.cluster?.close();
   }
 
-  private report(failure: Error | undefined): number {
+  protected override report(failure: Error | undefined): number {
     const v = this.view;
     if (!this.cluster) {
       // Nothing ran: no summary, just why.
@@ -653,23 +584,12 @@ async function main(): Promise<number> {
 
   const view = new DemoView(process.stdout, process.env);
   const demo = new DemoRun(options, view);
-  let interrupts = 0;
-  const onSignal = (signal: NodeJS.Signals) => {
-    interrupts++;
-    if (interrupts === 1) {
-      view.line(`${signal}: stopping every replica (press Ctrl-C again to kill them at once)`);
-      demo.stop(new DemoInterrupted(signal));
-    } else {
-      demo.killAllNow();
-      process.exit(130);
-    }
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  process.on('SIGHUP', onSignal);
-  process.on('exit', () => demo.killAllNow());
-  process.on('uncaughtException', (err) => demo.fail(err));
-  process.on('unhandledRejection', (err) => demo.fail(err));
+  handleProcessSignals(
+    demo,
+    (signal) =>
+      view.line(`${signal}: stopping every replica (press Ctrl-C again to kill them at once)`),
+    (signal) => new DemoInterrupted(signal),
+  );
   return demo.run();
 }
 
