@@ -11,28 +11,11 @@ import type { LockType } from '../../lib/core/locks/lock-factory.types.js';
 import type { ResourceLock } from '../../lib/core/locks/resource-lock.interface.js';
 import type { KubeRequestTarget } from '../../lib/core/messages.js';
 import { CapturingLogger } from '../support/recorders.js';
+import { sleep, waitFor } from '../support/wait-for.js';
+export { sleep, waitFor };
 
 /** Real-time durations with room for a loaded 2-core machine (renew rounds may be slow). */
 export const TIMING = { leaseDuration: 4000, renewDeadline: 3000, retryPeriod: 500 } as const;
-
-/** Polls `predicate` every 10 ms until it holds; fails naming `what` after `timeoutMs`. */
-export async function waitFor(
-  predicate: () => boolean | Promise<boolean>,
-  timeoutMs: number,
-  what: string,
-): Promise<number> {
-  const start = performance.now();
-  for (;;) {
-    if (await predicate()) return performance.now() - start;
-    if (performance.now() - start > timeoutMs) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    }
-    await sleep(10);
-  }
-}
-
-export const sleep = (ms: number): Promise<void> =>
-  new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface KubeElectorOptions {
   kubeConfig: KubeConfig;

@@ -6,6 +6,8 @@
 import diagnostics from 'node:diagnostics_channel';
 import type { ClientRequest } from 'node:http';
 import type { Socket } from 'node:net';
+import { sleep, waitFor } from '../../support/wait-for.js';
+export { sleep, waitFor };
 
 export interface ConnectionCount {
   /** Requests answered (to the given port) since the counter started. */
@@ -52,22 +54,4 @@ export function portOf(url: string): number {
 /** Active handles of one kind (e.g. 'TCPSocketWrap') keeping the event loop alive. */
 export function activeHandles(kind: string): number {
   return process.getActiveResourcesInfo().filter((k) => k === kind).length;
-}
-
-export const sleep = (ms: number): Promise<void> =>
-  new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls `predicate` every 10 ms; fails naming `what` after `timeoutMs`. */
-export async function waitFor(
-  predicate: () => boolean,
-  timeoutMs: number,
-  what: string,
-): Promise<number> {
-  const start = performance.now();
-  for (;;) {
-    if (predicate()) return performance.now() - start;
-    if (performance.now() - start > timeoutMs)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(10);
-  }
 }
