@@ -1,4 +1,4 @@
-import { createHash, type Hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import * as http from 'node:http';
 import * as https from 'node:https';
 
@@ -16,7 +16,17 @@ export interface AgentCacheOptions {
    * @default 30000
    */
   idleTimeout?: number;
-  /** Idle connections kept per API server; more are closed once their request is done. @default 8 */
+  /**
+   * Connections open at once per API server; further requests wait for a free one (each is
+   * still bounded by its own signal). Many elections in one process renew in lockstep every
+   * retryPeriod: without a cap such a burst opened a connection per request and, above
+   * `maxFreeSockets`, closed them again once answered, a TCP handshake (and a TLS one) per
+   * request every round. With `maxFreeSockets` equal to it, a burst reuses the same
+   * connections round after round.
+   * @default 16
+   */
+  maxSockets?: number;
+  /** Idle connections kept per API server; more are closed once their request is done. @default 16 */
   maxFreeSockets?: number;
   /** TCP keep-alive probe delay on pooled connections. @default 15000 */
   keepAliveMsecs?: number;
@@ -53,13 +63,15 @@ export class AgentCache {
   /** Set by closeIdle(): connections that finish their request are closed, not pooled. */
   private draining = false;
   private readonly idleTimeout: number;
+  private readonly maxSockets: number;
   private readonly maxFreeSockets: number;
   private readonly keepAliveMsecs: number;
   private readonly maxAgents: number;
 
   constructor(options: AgentCacheOptions = {}) {
     this.idleTimeout = options.idleTimeout ?? 30_000;
-    this.maxFreeSockets = options.maxFreeSockets ?? 8;
+    this.maxSockets = options.maxSockets ?? 16;
+    this.maxFreeSockets = options.maxFreeSockets ?? 16;
     this.keepAliveMsecs = options.keepAliveMsecs ?? 15_000;
     this.maxAgents = options.maxAgents ?? 16;
   }
@@ -93,6 +105,7 @@ export class AgentCache {
       ...defined,
       keepAlive: true,
       keepAliveMsecs: this.keepAliveMsecs,
+      maxSockets: this.maxSockets,
       maxFreeSockets: this.maxFreeSockets,
       // For a keep-alive agent `timeout` is the idle timeout of pooled sockets: Node destroys a
       // free socket when it fires; on a socket in use it only emits 'timeout', which node-fetch
@@ -168,36 +181,38 @@ function agentKind(agent: unknown): 'http' | 'https' | undefined {
 
 /**
  * A digest of every defined option (so no key material is kept as a string), or `undefined`
- * when an option cannot be compared by value.
+ * when an option cannot be compared by value. It runs on every request, so the framed input is
+ * collected first and hashed in one call.
  */
 function cacheKey(kind: string, options: Record<string, unknown>): string | undefined {
-  const hash = createHash('sha256');
-  frame(hash, 'kind', kind);
+  const parts: Array<string | Uint8Array> = [];
+  frame(parts, 'kind', kind);
   for (const name of Object.keys(options).sort()) {
     const value = options[name];
     if (value === undefined) continue;
-    frame(hash, 'name', name);
-    if (!addValue(hash, value)) return undefined;
+    frame(parts, 'name', name);
+    if (!addValue(parts, value)) return undefined;
   }
-  return hash.digest('hex');
+  const hash = createHash('sha256');
+  for (const part of parts) hash.update(part);
+  return hash.digest('base64');
 }
 
-function addValue(hash: Hash, value: unknown): boolean {
-  if (value === null) frame(hash, 'null', '');
-  else if (typeof value === 'string') frame(hash, 'string', value);
+function addValue(parts: Array<string | Uint8Array>, value: unknown): boolean {
+  if (value === null) frame(parts, 'null', '');
+  else if (typeof value === 'string') frame(parts, 'string', value);
   else if (typeof value === 'number' || typeof value === 'boolean')
-    frame(hash, typeof value, String(value));
-  else if (value instanceof Uint8Array) frame(hash, 'bytes', value);
+    frame(parts, typeof value, String(value));
+  else if (value instanceof Uint8Array) frame(parts, 'bytes', value);
   else if (Array.isArray(value)) {
-    frame(hash, 'array', String(value.length));
-    for (const item of value) if (!addValue(hash, item)) return false;
+    frame(parts, 'array', String(value.length));
+    for (const item of value) if (!addValue(parts, item)) return false;
   } else return false;
   return true;
 }
 
-/** Length-prefixed, so no two different option sets hash the same input. */
-function frame(hash: Hash, tag: string, data: string | Uint8Array): void {
-  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-  hash.update(`${tag}:${bytes.length}:`);
-  hash.update(bytes);
+/** Length-prefixed (in bytes), so no two different option sets hash the same input. */
+function frame(parts: Array<string | Uint8Array>, tag: string, data: string | Uint8Array): void {
+  const length = typeof data === 'string' ? Buffer.byteLength(data, 'utf8') : data.length;
+  parts.push(`${tag}:${length}:`, data);
 }

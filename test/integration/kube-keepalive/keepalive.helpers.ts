@@ -18,7 +18,10 @@ export interface ConnectionCount {
   reused: number;
 }
 
-/** Counts answered requests to `port` and the connections they used, until `stop()`. */
+/**
+ * Counts answered requests to `port` (whose path contains `pathPart`, when given) and the
+ * connections they used, until `stop()`.
+ */
 export class ConnectionCounter {
   private readonly sockets = new Set<Socket>();
   private requests = 0;
@@ -27,12 +30,18 @@ export class ConnectionCounter {
     const request = (message as { request: ClientRequest }).request;
     const socket = request.socket;
     if (!socket || socket.remotePort !== this.port) return;
+    if (this.pathPart !== undefined && !request.path.includes(this.pathPart)) return;
     this.requests += 1;
-    if (request.reusedSocket) this.reused += 1;
+    // Not request.reusedSocket: Node sets that only for a socket taken from the free list, not
+    // for one handed over to a request that waited in the agent's queue.
+    if (this.sockets.has(socket)) this.reused += 1;
     this.sockets.add(socket);
   };
 
-  constructor(private readonly port: number) {
+  constructor(
+    private readonly port: number,
+    private readonly pathPart?: string,
+  ) {
     diagnostics.subscribe('http.client.response.finish', this.listener);
   }
 

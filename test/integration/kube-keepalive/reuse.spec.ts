@@ -13,11 +13,12 @@ import { CoordinationV1Api, KubeConfig } from '@kubernetes/client-node';
 import { LockError } from '../../../lib/core/errors.js';
 import type { LeaderElectionRecord } from '../../../lib/core/leader-election-record.js';
 import { LeaderElector } from '../../../lib/core/leader-elector.js';
-import { sharedAgentCache } from '../../../lib/core/kube/agent-cache.js';
+import { AgentCache, sharedAgentCache } from '../../../lib/core/kube/agent-cache.js';
+import { requestOptions } from '../../../lib/core/kube/request-options.js';
 import { LeaseLock } from '../../../lib/core/locks/lease-lock.js';
 import { createLock } from '../../../lib/core/locks/lock-factory.js';
 import { KubeApiTestServer } from '../../../lib/testing/kube-api-test-server.js';
-import { ConnectionCounter, portOf, waitFor } from './keepalive.helpers.js';
+import { ConnectionCounter, portOf, waitFor, type ConnectionCount } from './keepalive.helpers.js';
 
 const NS = 'keepalive';
 const ROUNDS = 20;
@@ -119,6 +120,53 @@ describe('keep-alive: sequential lock requests share a connection (TLS, CA in th
     assert.ok(requests >= 12, `requests: ${requests}`);
     // Lease requests and event POSTs share the pool; the watch has its own connection.
     assert.ok(connections <= 3, `connections: ${connections} for ${requests} requests`);
+  });
+});
+
+describe('keep-alive: bursts from many elections stay on a bounded pool', () => {
+  const BURST = 24;
+  const BURST_ROUNDS = 3;
+
+  /** BURST_ROUNDS rounds of BURST concurrent reads, like many leaders renewing in lockstep. */
+  async function bursts(cache: AgentCache, token: string): Promise<ConnectionCount> {
+    server.putObject('leases', NS, { metadata: { name: 'burst' }, spec: {} });
+    const api = server.kubeConfig(token).makeApiClient(CoordinationV1Api);
+    const counter = new ConnectionCounter(portOf(server.url), '/leases/burst');
+    try {
+      for (let round = 0; round < BURST_ROUNDS; round++) {
+        const answers = await Promise.all(
+          Array.from({ length: BURST }, () =>
+            api.readNamespacedLease(
+              { name: 'burst', namespace: NS },
+              requestOptions(undefined, undefined, cache),
+            ),
+          ),
+        );
+        assert.ok(answers.every((lease) => lease.metadata?.name === 'burst'));
+      }
+      return counter.count();
+    } finally {
+      counter.stop();
+      cache.destroy();
+    }
+  }
+
+  it(`${BURST_ROUNDS} bursts of ${BURST} concurrent requests use maxSockets (4) connections in all`, async (t) => {
+    const count = await bursts(new AgentCache({ maxSockets: 4, maxFreeSockets: 4 }), 'burst');
+    t.diagnostic(JSON.stringify(count));
+    assert.equal(count.requests, BURST * BURST_ROUNDS);
+    assert.equal(count.connections, 4);
+    assert.equal(count.reused, BURST * BURST_ROUNDS - 4);
+  });
+
+  it('control, no cap: every burst opens connections again beyond maxFreeSockets', async (t) => {
+    const count = await bursts(
+      new AgentCache({ maxSockets: Infinity, maxFreeSockets: 4 }),
+      'burst-uncapped',
+    );
+    t.diagnostic(JSON.stringify(count));
+    assert.equal(count.requests, BURST * BURST_ROUNDS);
+    assert.ok(count.connections > 4 * BURST_ROUNDS, `connections: ${count.connections}`);
   });
 });
 

@@ -94,7 +94,12 @@ describe('AgentCache with the agents client-node builds', () => {
   });
 
   it('copies client-node’s options exactly; adds only pooling settings, never TLS ones', async () => {
-    const cache = new AgentCache({ idleTimeout: 1234, maxFreeSockets: 3, keepAliveMsecs: 777 });
+    const cache = new AgentCache({
+      idleTimeout: 1234,
+      maxSockets: 5,
+      maxFreeSockets: 3,
+      keepAliveMsecs: 777,
+    });
     const kc = kubeConfig(
       { tlsServerName: 'api.internal' },
       { certData: b64('client cert'), keyData: b64('client key') },
@@ -113,6 +118,7 @@ describe('AgentCache with the agents client-node builds', () => {
         ...defined,
         keepAlive: true,
         keepAliveMsecs: 777,
+        maxSockets: 5,
         maxFreeSockets: 3,
         timeout: 1234,
         scheduling: 'lifo',
