@@ -503,11 +503,13 @@ export class LeaderElector {
         this.observedRawRecord !== undefined;
       const result = await this.tryAcquireOrRenew(signal, useObserved);
       this.maybeReportTransition();
-      this.ensureWatch();
+      if (!result.ok) this.ensureWatch();
       if (signal.aborted) return false;
       if (result.ok) {
         const elapsed = clock.now() - result.requestStart;
         this.noteSuccess(result.requestStart);
+        // Opened once the term has begun, so a new leader's callbacks do not wait for it.
+        this.ensureWatch();
         if (elapsed < renewDeadline) return true;
         // The lease is ours, but the request took so long that no leadership time is left.
         logger.warn(messages.logStaleSuccess(this.lockName, elapsed));
