@@ -74,7 +74,7 @@ const FULL: BenchConfig = {
     settleMs: 500,
     concurrentModes: false,
   },
-  coldStart: { ...DEFAULTS, processTrials: 10, inProcessTrials: 20 },
+  coldStart: { ...DEFAULTS, processTrials: 20, inProcessTrials: 20 },
   load: { ...DEFAULTS, sizes: [3, 10, 50], warmupMs: 15_000, windowMs: 60_000 },
   idle: { ...DEFAULTS, sizes: [0, 1, 10, 100], warmupMs: 5_000, windowMs: 60_000 },
   nest: { calls: 2_000_000, rounds: 7, requests: 2_000 },

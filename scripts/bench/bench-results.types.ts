@@ -49,8 +49,15 @@ export interface CrashResult {
 
 export interface ColdStartModeResult {
   mode: Mode;
-  /** elector.start() → onStartedLeading in a freshly forked process (ms). */
+  /**
+   * elector.start() → onStartedLeading in a freshly forked `node` process, started once the
+   * start-up garbage is collected (as after an app's bootstrap) (ms).
+   */
   freshProcess: SampleSummary;
+  /** The same, started right after the modules are loaded (ms). */
+  freshProcessAtLoad: SampleSummary;
+  /** Started right after loading, under `node --enable-source-maps` (bigger heap) (ms). */
+  freshProcessSourceMaps: SampleSummary;
   /** Fresh process: elector.start() → its first request reached the server (ms). */
   freshFirstRequest: SampleSummary;
   /** Fresh process: first request (GET) reached the server → the create reached it (ms). */

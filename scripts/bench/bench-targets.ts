@@ -39,9 +39,9 @@ export function evaluateTargets(results: Omit<BenchResults, 'targets'>): TargetR
   if (coldStart) {
     const f = coldStart.watch.freshProcess;
     rows.push({
-      what: 'First leader after start, cold process, p95 (watch)',
+      what: 'First leader after start, fresh process (settled), p95 (watch)',
       target: '≤ 30 ms',
-      measured: `${formatMs(f.p95)} ms (p50 ${formatMs(f.p50)} ms)`,
+      measured: `${formatMs(f.p95)} ms (p50 ${formatMs(f.p50)} ms; at load: p95 ${formatMs(coldStart.watch.freshProcessAtLoad.p95)} ms)`,
       met: f.p95 <= 30,
     });
   }

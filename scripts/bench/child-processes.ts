@@ -105,10 +105,20 @@ export class BenchChild {
 export class ChildProcessPool {
   private readonly children = new Set<BenchChild>();
 
-  spawn(label: string, script: URL, env: Record<string, string>): BenchChild {
+  /**
+   * Forks `script`. `sourceMaps` (default true) maps children's stack traces to the TypeScript
+   * sources; it costs start-up time and heap, so the cold-start section turns it off for the
+   * trial that stands for a booting pod.
+   */
+  spawn(
+    label: string,
+    script: URL,
+    env: Record<string, string>,
+    { sourceMaps = true }: { sourceMaps?: boolean } = {},
+  ): BenchChild {
     const proc = fork(script, [], {
       env: { ...process.env, ...env },
-      execArgv: ['--enable-source-maps', '--expose-gc'],
+      execArgv: [...(sourceMaps ? ['--enable-source-maps'] : []), '--expose-gc'],
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
     const child = new BenchChild(label, proc);
