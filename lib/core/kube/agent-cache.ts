@@ -60,6 +60,8 @@ type AnyAgent = http.Agent | https.Agent;
  */
 export class AgentCache {
   private readonly agents = new Map<string, AnyAgent>();
+  /** The previous request's options (defined ones) and their key. */
+  private lastKey: { kind: string; options: Record<string, unknown>; key: string } | undefined;
   /** Set by closeIdle(): connections that finish their request are closed, not pooled. */
   private draining = false;
   private readonly idleTimeout: number;
@@ -85,7 +87,7 @@ export class AgentCache {
     if (!kind) return undefined;
     const options = (agent as { options?: Record<string, unknown> }).options;
     if (!options || typeof options !== 'object') return undefined;
-    const key = cacheKey(kind, options);
+    const key = this.keyOf(kind, options);
     if (key === undefined) return undefined;
     // A new request means the pool is in use again (another election, or a restart).
     this.draining = false;
@@ -127,6 +129,25 @@ export class AgentCache {
     return created;
   }
 
+  /**
+   * The cache key of `options`. Consecutive requests nearly always carry the same settings,
+   * so they are compared by value with the previous request's first, and hashed only when
+   * they differ.
+   */
+  private keyOf(kind: string, options: Record<string, unknown>): string | undefined {
+    const last = this.lastKey;
+    if (last && last.kind === kind && sameOptions(last.options, options)) return last.key;
+    const key = cacheKey(kind, options);
+    if (key === undefined) return undefined;
+    const defined: Record<string, unknown> = {};
+    for (const [name, value] of Object.entries(options)) {
+      if (value !== undefined) defined[name] = value;
+    }
+    // Holds the same values as the pooled agent built from them; nothing new is kept.
+    this.lastKey = { kind, options: defined, key };
+    return key;
+  }
+
   /** How many distinct TLS settings have a pooled agent. */
   get size(): number {
     return this.agents.size;
@@ -163,6 +184,7 @@ export class AgentCache {
   destroy(): void {
     for (const agent of this.agents.values()) agent.destroy();
     this.agents.clear();
+    this.lastKey = undefined;
   }
 }
 
@@ -177,6 +199,28 @@ function agentKind(agent: unknown): 'http' | 'https' | undefined {
   if (proto === https.Agent.prototype) return 'https';
   if (proto === http.Agent.prototype) return 'http';
   return undefined;
+}
+
+/** Whether `options` has exactly the defined values of `previous`, compared by value. */
+function sameOptions(previous: Record<string, unknown>, options: Record<string, unknown>): boolean {
+  let count = 0;
+  for (const name of Object.keys(options)) {
+    const value = options[name];
+    if (value === undefined) continue;
+    count += 1;
+    if (!(name in previous) || !sameValue(previous[name], value)) return false;
+  }
+  return count === Object.keys(previous).length;
+}
+
+/** `a` is a value cacheKey accepted (the previous request's), so other objects never occur. */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === null || typeof a !== 'object') return a === b;
+  if (a instanceof Uint8Array)
+    return b instanceof Uint8Array && a.length === b.length && Buffer.compare(a, b) === 0;
+  if (Array.isArray(a))
+    return Array.isArray(b) && a.length === b.length && a.every((item, i) => sameValue(item, b[i]));
+  return false;
 }
 
 /**

@@ -207,6 +207,29 @@ describe('AgentCache with the agents client-node builds', () => {
     cache.destroy();
   });
 
+  it('compares consecutive requests by value: a changed byte, an added or a dropped option is another pool', () => {
+    const cache = new AgentCache();
+    const agentFor = (options: https.AgentOptions) => cache.reuse(new https.Agent(options));
+    const base = () => ({ ca: Buffer.from('ca-1'), cert: Buffer.from('cert') });
+    const first = agentFor(base());
+    assert.ok(first);
+    // Equal values in new Buffer objects (as client-node builds them for every request).
+    assert.equal(agentFor(base()), first);
+    const changed = agentFor({ ...base(), ca: Buffer.from('ca-2') });
+    assert.notEqual(changed, first);
+    assert.equal(agentFor(base()), first);
+    const added = agentFor({ ...base(), servername: 'api.internal' });
+    assert.notEqual(added, first);
+    const dropped = agentFor({ ca: Buffer.from('ca-1') });
+    assert.notEqual(dropped, first);
+    assert.notEqual(dropped, added);
+    const list = agentFor({ ca: [Buffer.from('a'), 'b'] });
+    assert.notEqual(agentFor({ ca: [Buffer.from('a'), 'c'] }), list);
+    assert.equal(agentFor({ ca: [Buffer.from('a'), 'b'] }), list);
+    assert.equal(cache.size, 6);
+    cache.destroy();
+  });
+
   it('forgets the least recently used settings beyond maxAgents', () => {
     const cache = new AgentCache({ maxAgents: 2 });
     const agentFor = (ca: string) => cache.reuse(new https.Agent({ ca: Buffer.from(ca) }));
