@@ -256,6 +256,10 @@ export function renderMarkdown(results: BenchResults, chartPath: string): string
       "after a warm-up; CPU is the process's own `process.cpuUsage()` (user + system) / wall time; RSS at the end of the window.",
       "A leader process's CPU is dominated by its renewals (one `@kubernetes/client-node` request per lease per retryPeriod,",
       'plus the watch event each write echoes back); "CPU ms per request" divides the CPU time by those requests.',
+      'Role "floor" is the control for the largest N: a process that makes the same API traffic as its leader process',
+      '(N Leases, a watch on each, one PUT per lease per retryPeriod from the last answer, the pooled keep-alive',
+      'connections) directly with `@kubernetes/client-node`, with no elector: what that traffic costs in client-node and',
+      'Node alone, the least a leader process can cost while every API call goes through client-node.',
       '',
       table(
         [

@@ -96,7 +96,8 @@ export interface LoadResult {
 
 export interface IdleRow {
   elections: number;
-  role: 'leader' | 'follower' | 'baseline';
+  /** `floor`: the leaders' API traffic made with client-node alone, no elector (the control). */
+  role: 'leader' | 'follower' | 'baseline' | 'floor';
   cpuPercent: number;
   cpuUserMs: number;
   cpuSystemMs: number;

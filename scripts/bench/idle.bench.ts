@@ -3,7 +3,11 @@ import type { IdleConfig } from './bench-config.js';
 import type { IdleResult, IdleRow } from './bench-results.types.js';
 import { delay, settleWithin } from './bench-timing.js';
 import type { BenchChild, ChildProcessPool } from './child-processes.js';
-import { CHILD_MAX_LIFETIME_MS, IDLE_ELECTIONS_SCRIPT } from './replica-env.js';
+import {
+  CHILD_MAX_LIFETIME_MS,
+  CLIENT_NODE_FLOOR_SCRIPT,
+  IDLE_ELECTIONS_SCRIPT,
+} from './replica-env.js';
 
 interface IdleProcess {
   elections: number;
@@ -17,7 +21,8 @@ const READY_TIMEOUT_MS = 60_000;
 /**
  * CPU time and RSS of processes that hold 1, 10, 100 idle elections. For each size one process
  * holds every lease (all leaders: they renew every retryPeriod) and a second process competes
- * for the same leases (all followers: they watch). All processes are measured over the same
+ * for the same leases (all followers: they watch). A control process makes the largest leader
+ * process's API traffic with client-node alone (client-node-floor.child): the floor under it. All processes are measured over the same
  * window, concurrently; each reports its own process.cpuUsage(), which counts only its own CPU.
  */
 export async function runIdleBench(
@@ -29,10 +34,11 @@ export async function runIdleBench(
   const processes: IdleProcess[] = [];
   const spawn = (elections: number, role: IdleRow['role']): IdleProcess => {
     const token = `idle-${elections}-${role}`;
-    const child = pool.spawn(token, IDLE_ELECTIONS_SCRIPT, {
+    const script = role === 'floor' ? CLIENT_NODE_FLOOR_SCRIPT : IDLE_ELECTIONS_SCRIPT;
+    const child = pool.spawn(token, script, {
       BENCH_KUBECONFIG_YAML: server.kubeConfigYaml(token),
       BENCH_IDENTITY: token,
-      BENCH_LEASE_PREFIX: `idle-${elections}`,
+      BENCH_LEASE_PREFIX: role === 'floor' ? `floor-${elections}` : `idle-${elections}`,
       BENCH_ROLE: role === 'follower' ? 'follower' : 'leader',
       BENCH_COUNT: String(elections),
       BENCH_LEASE_DURATION: String(config.leaseDuration),
@@ -52,7 +58,9 @@ export async function runIdleBench(
     const leaders = config.sizes.map((n) => spawn(n, n === 0 ? 'baseline' : 'leader'));
     await Promise.all(leaders.map(ready));
     const followers = config.sizes.filter((n) => n > 0).map((n) => spawn(n, 'follower'));
-    await Promise.all(followers.map(ready));
+    // The control for the largest size: its leaders' traffic with client-node alone.
+    const floor = spawn(Math.max(...config.sizes), 'floor');
+    await Promise.all([...followers, floor].map(ready));
     await delay(config.warmupMs);
 
     const before = structuredClone(server.counters().byToken);
