@@ -111,6 +111,16 @@ describe('npm run bench -- --quick (smoke: structure and sanity, not targets)', 
     for (const mode of [c.watch, c.poll]) {
       assertLatencySummary(mode.freshProcess, c.config.processTrials, `cold ${mode.mode} fresh`);
       assertLatencySummary(
+        mode.freshProcessAtLoad,
+        c.config.processTrials,
+        `cold ${mode.mode} fresh at load`,
+      );
+      assertLatencySummary(
+        mode.freshProcessSourceMaps,
+        c.config.processTrials,
+        `cold ${mode.mode} fresh with source maps`,
+      );
+      assertLatencySummary(
         mode.inProcess,
         c.config.inProcessTrials,
         `cold ${mode.mode} in-process`,
@@ -137,10 +147,18 @@ describe('npm run bench -- --quick (smoke: structure and sanity, not targets)', 
     );
   });
 
-  it('reports CPU and RSS of idle election processes', () => {
+  it('reports CPU and RSS of idle election processes, and the client-node-only control', () => {
     const i = results.idle!;
-    const expected = i.config.sizes.reduce((n, size) => n + (size === 0 ? 1 : 2), 0);
+    // Per size a leader and a follower process (the baseline alone for 0), plus one control.
+    const expected = i.config.sizes.reduce((n, size) => n + (size === 0 ? 1 : 2), 0) + 1;
     assert.equal(i.rows.length, expected);
+    const floor = i.rows.filter((row) => row.role === 'floor');
+    assert.equal(floor.length, 1);
+    assert.equal(floor[0]!.elections, Math.max(...i.config.sizes));
+    assert.ok(
+      floor[0]!.requestsPerMin > 0,
+      `the control made no requests: ${floor[0]!.requestsPerMin}`,
+    );
     for (const row of i.rows) {
       assert.ok(
         Number.isFinite(row.cpuPercent) && row.cpuPercent >= 0,
@@ -150,7 +168,7 @@ describe('npm run bench -- --quick (smoke: structure and sanity, not targets)', 
         row.rssMiB > 10,
         `rss of ${row.elections}/${row.role} is a process's (got ${row.rssMiB})`,
       );
-      if (row.role === 'leader') assert.equal(row.leading, row.elections);
+      if (row.role === 'leader' || row.role === 'floor') assert.equal(row.leading, row.elections);
       if (row.role === 'follower') assert.equal(row.leading, 0);
     }
   });
