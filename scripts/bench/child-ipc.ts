@@ -32,6 +32,29 @@ export function tieLifetimeToParent(maxLifetimeMs: number): void {
   setTimeout(() => process.exit(3), maxLifetimeMs).unref();
 }
 
+const MiB = 1024 * 1024;
+
+/**
+ * The idle section's measurement: after a full GC, this process's own CPU time over `ms` of
+ * wall time, and its memory at the end, as the `result` message fields (without `leading`).
+ */
+export async function measureIdleWindow(ms: number): Promise<Record<string, number>> {
+  (globalThis as { gc?: () => void }).gc?.();
+  const cpuBefore = process.cpuUsage();
+  const t0 = performance.now();
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  const cpu = process.cpuUsage(cpuBefore);
+  const wallMs = performance.now() - t0;
+  const memory = process.memoryUsage();
+  return {
+    cpuUserMs: cpu.user / 1000,
+    cpuSystemMs: cpu.system / 1000,
+    wallMs,
+    rssMiB: memory.rss / MiB,
+    heapUsedMiB: memory.heapUsed / MiB,
+  };
+}
+
 export function reportFatal(error: unknown): never {
   const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
   process.stderr.write(`${text}\n`);

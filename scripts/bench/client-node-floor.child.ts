@@ -17,6 +17,7 @@ import {
 import { sharedAgentCache } from '../../lib/core/kube/agent-cache.js';
 import { requestOptions } from '../../lib/core/kube/request-options.js';
 import {
+  measureIdleWindow,
   numberEnv,
   onParentMessage,
   reportFatal,
@@ -25,7 +26,6 @@ import {
   tieLifetimeToParent,
 } from './child-ipc.js';
 
-const MiB = 1024 * 1024;
 const NAMESPACE = 'default';
 const LEASES_PATH = `/apis/coordination.k8s.io/v1/namespaces/${NAMESPACE}/leases`;
 
@@ -123,25 +123,11 @@ async function main(): Promise<void> {
 }
 
 async function measure(ms: number, count: number, failures: () => number): Promise<void> {
-  (globalThis as { gc?: () => void }).gc?.();
   const failedBefore = failures();
-  const cpuBefore = process.cpuUsage();
-  const t0 = performance.now();
-  await new Promise((resolve) => setTimeout(resolve, ms));
-  const cpu = process.cpuUsage(cpuBefore);
-  const wallMs = performance.now() - t0;
-  const memory = process.memoryUsage();
+  const window = await measureIdleWindow(ms);
   if (failures() > failedBefore) throw new Error(`${failures() - failedBefore} renewals failed`);
-  sendToParent({
-    type: 'result',
-    cpuUserMs: cpu.user / 1000,
-    cpuSystemMs: cpu.system / 1000,
-    wallMs,
-    rssMiB: memory.rss / MiB,
-    heapUsedMiB: memory.heapUsed / MiB,
-    // Not an election: every lease stays held by this process.
-    leading: count,
-  });
+  // Not an election: every lease stays held by this process.
+  sendToParent({ type: 'result', ...window, leading: count });
 }
 
 main().catch(reportFatal);

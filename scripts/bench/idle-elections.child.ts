@@ -6,6 +6,7 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import { LeaderElector, createLock } from '../../lib/core/index.js';
 import {
+  measureIdleWindow,
   numberEnv,
   onParentMessage,
   reportFatal,
@@ -13,8 +14,6 @@ import {
   sendToParent,
   tieLifetimeToParent,
 } from './child-ipc.js';
-
-const MiB = 1024 * 1024;
 
 async function main(): Promise<void> {
   tieLifetimeToParent(numberEnv('BENCH_MAX_LIFETIME_MS'));
@@ -62,20 +61,10 @@ async function main(): Promise<void> {
 }
 
 async function measure(ms: number, electors: LeaderElector[]): Promise<void> {
-  (globalThis as { gc?: () => void }).gc?.();
-  const cpuBefore = process.cpuUsage();
-  const t0 = performance.now();
-  await new Promise((resolve) => setTimeout(resolve, ms));
-  const cpu = process.cpuUsage(cpuBefore);
-  const wallMs = performance.now() - t0;
-  const memory = process.memoryUsage();
+  const window = await measureIdleWindow(ms);
   sendToParent({
     type: 'result',
-    cpuUserMs: cpu.user / 1000,
-    cpuSystemMs: cpu.system / 1000,
-    wallMs,
-    rssMiB: memory.rss / MiB,
-    heapUsedMiB: memory.heapUsed / MiB,
+    ...window,
     leading: electors.filter((e) => e.isLeader()).length,
   });
 }

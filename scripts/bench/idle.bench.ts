@@ -22,8 +22,9 @@ const READY_TIMEOUT_MS = 60_000;
  * CPU time and RSS of processes that hold 1, 10, 100 idle elections. For each size one process
  * holds every lease (all leaders: they renew every retryPeriod) and a second process competes
  * for the same leases (all followers: they watch). A control process makes the largest leader
- * process's API traffic with client-node alone (client-node-floor.child): the floor under it. All processes are measured over the same
- * window, concurrently; each reports its own process.cpuUsage(), which counts only its own CPU.
+ * process's API traffic with client-node alone (client-node-floor.child): the floor under it.
+ * All processes are measured over the same window, concurrently; each reports its own
+ * process.cpuUsage(), which counts only its own CPU.
  */
 export async function runIdleBench(
   config: IdleConfig,

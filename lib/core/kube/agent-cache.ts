@@ -99,12 +99,8 @@ export class AgentCache {
       this.agents.set(key, cached);
       return cached;
     }
-    const defined: Record<string, unknown> = {};
-    for (const [name, value] of Object.entries(options)) {
-      if (value !== undefined) defined[name] = value;
-    }
     const pooled: http.AgentOptions = {
-      ...defined,
+      ...definedOptions(options),
       keepAlive: true,
       keepAliveMsecs: this.keepAliveMsecs,
       maxSockets: this.maxSockets,
@@ -139,12 +135,8 @@ export class AgentCache {
     if (last && last.kind === kind && sameOptions(last.options, options)) return last.key;
     const key = cacheKey(kind, options);
     if (key === undefined) return undefined;
-    const defined: Record<string, unknown> = {};
-    for (const [name, value] of Object.entries(options)) {
-      if (value !== undefined) defined[name] = value;
-    }
     // Holds the same values as the pooled agent built from them; nothing new is kept.
-    this.lastKey = { kind, options: defined, key };
+    this.lastKey = { kind, options: definedOptions(options), key };
     return key;
   }
 
@@ -199,6 +191,15 @@ function agentKind(agent: unknown): 'http' | 'https' | undefined {
   if (proto === https.Agent.prototype) return 'https';
   if (proto === http.Agent.prototype) return 'http';
   return undefined;
+}
+
+/** `options` without the entries that are `undefined` (client-node sets many to undefined). */
+function definedOptions(options: Record<string, unknown>): Record<string, unknown> {
+  const defined: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(options)) {
+    if (value !== undefined) defined[name] = value;
+  }
+  return defined;
 }
 
 /** Whether `options` has exactly the defined values of `previous`, compared by value. */
