@@ -46,3 +46,60 @@ export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<v
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
+
+/** Per clock, the grid points being waited for and who waits there. */
+const gridWaits = new WeakMap<Clock, Map<number, GridWait>>();
+
+interface GridWait {
+  waiters: Set<() => void>;
+  cancel: () => void;
+}
+
+/**
+ * Like `sleep(clock, ms, signal)`, but resolves on the last multiple of `step` of clock time at
+ * or before `now + ms`, i.e. up to `step` early (`0 < step <= ms`). All sleepers on one clock
+ * that end on the same grid point share one timer and wake in the same turn.
+ */
+export function sleepOnGrid(
+  clock: Clock,
+  ms: number,
+  step: number,
+  signal?: AbortSignal,
+): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const now = clock.now();
+    const at = Math.floor((now + ms) / step) * step;
+    let points = gridWaits.get(clock);
+    if (!points) {
+      points = new Map();
+      gridWaits.set(clock, points);
+    }
+    const byPoint = points;
+    let wait = byPoint.get(at);
+    if (!wait) {
+      const waiters = new Set<() => void>();
+      const cancel = clock.setTimer(() => {
+        byPoint.delete(at);
+        for (const wake of waiters) wake();
+      }, at - now);
+      wait = { waiters, cancel };
+      byPoint.set(at, wait);
+    }
+    const shared = wait;
+    const wake = () => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    };
+    const onAbort = () => {
+      shared.waiters.delete(wake);
+      if (shared.waiters.size === 0 && byPoint.get(at) === shared) {
+        shared.cancel();
+        byPoint.delete(at);
+      }
+      resolve();
+    };
+    shared.waiters.add(wake);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
