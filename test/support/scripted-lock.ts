@@ -17,8 +17,8 @@ export interface Reaction {
   raw?: string;
   /** Fail with a LockError of this reason. */
   error?: LockErrorReason;
-  /** Never answer (until the request's signal aborts). */
-  hang?: boolean;
+  /** Never answer until the request's signal aborts; `'deaf'`: never answer at all. */
+  hang?: boolean | 'deaf';
 }
 
 export interface ScriptedCall {
@@ -103,6 +103,7 @@ export class ScriptedLock implements ResourceLock {
       throw new Error(`unplanned ${verb} (next planned: ${next?.verb ?? 'nothing'})`);
     }
     this.plan.shift();
+    if (next.hang === 'deaf') await new Promise<never>(() => undefined);
     if (next.hang) {
       await new Promise<void>((_resolve, reject) => {
         const signal = options?.signal;

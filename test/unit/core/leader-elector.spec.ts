@@ -501,3 +501,64 @@ describe('check() (client-go watchdog)', () => {
     assert.equal(elector.check(20_000), undefined, 'acknowledged by stop()');
   });
 });
+
+describe('renew timing', () => {
+  /** Electors on one clock and store; each notes the clock time of its renew writes. */
+  function electorsAt(starts: readonly number[], latency = 0) {
+    const clock = new VirtualClock();
+    const store = new MemoryLockStore({ clock, latency });
+    const writes = starts.map(() => [] as number[]);
+    const electors = starts.map((_, i) => {
+      const inner = store.createLock({ name: `lease-${i}`, identity: 'me' });
+      const lock: ResourceLock = {
+        ...traced(inner, []),
+        update: (record, options) => {
+          writes[i]!.push(clock.now());
+          return inner.update(record, options);
+        },
+      };
+      return new LeaderElector({ lock, clock, random: () => 0.5 });
+    });
+    return { clock, writes, electors };
+  }
+
+  it('a leader renews on the retryPeriod / 20 grid: at most one step early, then once per retryPeriod', async () => {
+    const { clock, writes, electors } = electorsAt([1_234]);
+    await clock.advance(1_234);
+    electors[0]!.start();
+    await clock.advance(9_000);
+    // client-go would renew at 3234, 5234, …; the first wait ends on the grid point 3200.
+    assert.deepEqual(writes[0], [3_200, 5_200, 7_200, 9_200]);
+    await settle(clock, electors[0]!.stop());
+  });
+
+  it('leaders that started apart renew at the same instant', async () => {
+    const starts = [1_210, 1_260, 1_299];
+    const { clock, writes, electors } = electorsAt(starts);
+    for (const [i, at] of starts.entries()) {
+      await clock.advance(at - clock.now());
+      electors[i]!.start();
+    }
+    await clock.advance(5_000);
+    assert.deepEqual(writes, [
+      [3_200, 5_200],
+      [3_200, 5_200],
+      [3_200, 5_200],
+    ]);
+    await Promise.all(electors.map((e) => settle(clock, e.stop())));
+  });
+
+  it('with latency over a step, the wait after a round is still at least retryPeriod − step', async () => {
+    const { clock, writes, electors } = electorsAt([0], 250);
+    electors[0]!.start();
+    await clock.advance(12_000);
+    const starts = writes[0]!;
+    assert.ok(starts.length >= 4, `renewed ${starts.length} times`);
+    for (let i = 1; i < starts.length; i++) {
+      // Each round ends 250 ms after it starts; client-go would wait 2000 ms from there.
+      const waited = starts[i]! - (starts[i - 1]! + 250);
+      assert.ok(waited > 1_900 && waited <= 2_000, `waited ${waited} ms after round ${i}`);
+    }
+    await settle(clock, electors[0]!.stop());
+  });
+});

@@ -343,6 +343,29 @@ describe('tryAcquireOrRenew (client-go TestTryAcquireOrRenew cases)', () => {
     assert.match(elector.lastError()?.message ?? '', /within 5000 ms/);
     assert.equal(clock.countTimers(), 0);
   });
+
+  it('a lock that ignores the signal is cut at requestTimeout all the same', async () => {
+    const { lock, internals, clock, elector } = setup();
+    lock.expect({ verb: 'get', hang: 'deaf' });
+    let settled: { ok: boolean; reason?: string } | undefined;
+    void internals.tryAcquireOrRenew(new AbortController().signal, false).then((r) => {
+      settled = r;
+    });
+    await clock.advance(4_999);
+    assert.equal(settled, undefined);
+    await clock.advance(1);
+    assert.deepEqual(settled, { ok: false, reason: 'error' });
+    assert.match(elector.lastError()?.message ?? '', /within 5000 ms/);
+    assert.equal(clock.countTimers(), 0);
+  });
+
+  it('an aborted parent ends the attempt at once, without sending the request', async () => {
+    const { lock, internals } = setup();
+    lock.expect({ verb: 'get', hang: 'deaf' });
+    const result = await internals.tryAcquireOrRenew(AbortSignal.abort(), false);
+    assert.deepEqual(result, { ok: false, reason: 'aborted' });
+    assert.equal(lock.calls.length, 0, 'nothing sent');
+  });
 });
 
 describe('release (client-go tryRelease)', () => {
