@@ -137,7 +137,7 @@ export abstract class KubeObjectLock<T extends KubeObject> implements ResourceLo
       body.metadata = { ...body.metadata, labels: { ...body.metadata?.labels, ...this.labels } };
     const stored = await this.call('update', (o) => this.replaceObject(body, o), options);
     this.remember(stored);
-    return this.recordOf(stored);
+    return new StoredRecord(() => this.recordOf(stored));
   }
 
   recordEvent(message: string): void {
@@ -278,6 +278,26 @@ export abstract class KubeObjectLock<T extends KubeObject> implements ResourceLo
 }
 
 /**
+ * `recordOf(object)` read on first use: a renewal ignores the stored record (only a release
+ * reads it), and parsing it was most of the lock's own CPU per renewal.
+ */
+class StoredRecord implements LockGetResult {
+  private result: LockGetResult | undefined;
+
+  constructor(private readonly read: () => LockGetResult) {}
+
+  get record(): LeaderElectionRecord {
+    return (this.result ??= this.read()).record;
+  }
+
+  get raw(): string {
+    return (this.result ??= this.read()).raw;
+  }
+}
+
+const DECIMAL = /^(0|[1-9]\d*)$/;
+
+/**
  * Orders two resourceVersions: -1, 0, 1, or undefined when they cannot be ordered. Kubernetes
  * calls them opaque, but every API server (etcd revisions) and the test server issue increasing
  * decimal integers; anything else is treated as "not older", which only costs an extra event.
@@ -288,6 +308,11 @@ export function compareVersions(
 ): -1 | 0 | 1 | undefined {
   if (a === undefined || b === undefined) return undefined;
   if (a === b) return 0;
+  if (DECIMAL.test(a) && DECIMAL.test(b)) {
+    // Canonical decimals order by length, then digit by digit; no BigInt needed.
+    if (a.length !== b.length) return a.length < b.length ? -1 : 1;
+    return a < b ? -1 : 1;
+  }
   if (!/^\d+$/.test(a) || !/^\d+$/.test(b)) return undefined;
   const x = BigInt(a);
   const y = BigInt(b);

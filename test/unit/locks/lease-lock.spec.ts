@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { ApiException, KubeConfig, type V1Lease } from '@kubernetes/client-node';
 import { LeaderElectionConfigError, LockError } from '../../../lib/core/errors.js';
 import type { LeaderElectionRecord } from '../../../lib/core/leader-election-record.js';
+import { compareVersions } from '../../../lib/core/locks/kube-object-lock.js';
 import { LeaseLock } from '../../../lib/core/locks/lease-lock.js';
 import { createLock } from '../../../lib/core/locks/lock-factory.js';
 import { LOCK_TYPES, type LockType } from '../../../lib/core/locks/lock-factory.types.js';
@@ -200,5 +201,57 @@ describe('createLock', () => {
         (err: LeaderElectionConfigError) => err.option === option && message.test(err.message),
         option,
       );
+  });
+});
+
+describe('LeaseLock update answer and resourceVersion order', () => {
+  it('update resolves with the record as the server stored it (read when asked)', async () => {
+    const { api, set } = fakeApi();
+    set({ metadata: { name: 'x', namespace: 'ns', resourceVersion: '5' }, spec: {} });
+    // An API server without the CoordinatedLeaderElection gate drops strategy/preferredHolder.
+    const dropping = {
+      ...api,
+      replaceNamespacedLease: async (args: { body: V1Lease }) => {
+        const { strategy: _s, preferredHolder: _p, ...spec } = args.body.spec ?? {};
+        return api.replaceNamespacedLease({ body: { ...args.body, spec } });
+      },
+    };
+    const lock = new LeaseLock({
+      name: 'x',
+      namespace: 'ns',
+      identity: 'me',
+      kubeConfig: kubeConfig(),
+      coordinationApi: dropping,
+    });
+    await lock.get();
+    const answer = await lock.update({
+      ...record,
+      holderIdentity: '',
+      strategy: 'OldestEmulationVersion',
+      preferredHolder: 'b',
+    });
+    assert.ok(answer);
+    assert.equal(answer.record.holderIdentity, '');
+    assert.equal(answer.record.preferredHolder, undefined, 'dropped by the server');
+    assert.equal(answer.record.leaderTransitions, 3);
+    assert.equal(
+      answer.raw,
+      '{"holderIdentity":"","leaseDurationSeconds":15,"acquireTime":"2026-01-01T00:00:00.000000Z",' +
+        '"renewTime":"2026-01-01T00:00:05.000000Z","leaderTransitions":3,"strategy":"","preferredHolder":""}',
+    );
+    assert.equal(answer.record, answer.record, 'parsed once');
+  });
+
+  it('compareVersions orders decimal resourceVersions numerically, and only those', () => {
+    assert.equal(compareVersions('9', '10'), -1);
+    assert.equal(compareVersions('10', '9'), 1);
+    assert.equal(compareVersions('42', '42'), 0);
+    assert.equal(compareVersions('123', '124'), -1);
+    assert.equal(compareVersions('18446744073709551616', '18446744073709551615'), 1);
+    assert.equal(compareVersions('007', '7'), 0, 'leading zeros compare by value');
+    assert.equal(compareVersions('008', '10'), -1);
+    assert.equal(compareVersions('a1', '2'), undefined);
+    assert.equal(compareVersions(undefined, '2'), undefined);
+    assert.equal(compareVersions('2', undefined), undefined);
   });
 });
