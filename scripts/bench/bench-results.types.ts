@@ -98,7 +98,10 @@ export interface IdleRow {
   elections: number;
   /** `floor`: the leaders' API traffic made with client-node alone, no elector (the control). */
   role: 'leader' | 'follower' | 'baseline' | 'floor';
+  /** CPU in the second window, the steady state (what the target judges). */
   cpuPercent: number;
+  /** CPU in the first window, right after start-up (JIT and heap still warming up). */
+  firstWindowCpuPercent: number;
   cpuUserMs: number;
   cpuSystemMs: number;
   wallMs: number;

@@ -1,6 +1,6 @@
 import { LeaderElector, createLock } from '../../lib/core/index.js';
 import { KubeApiTestServer } from '../../lib/testing/index.js';
-import type { ColdStartConfig } from './bench-config.js';
+import { BENCH_SERVER_OPTIONS, type ColdStartConfig } from './bench-config.js';
 import type { ColdStartModeResult, ColdStartResult, Mode } from './bench-results.types.js';
 import { withTimeout } from './bench-timing.js';
 import type { ChildProcessPool } from './child-processes.js';
@@ -29,7 +29,7 @@ export async function runColdStartBench(
   config: ColdStartConfig,
   pool: ChildProcessPool,
 ): Promise<ColdStartResult> {
-  const server = new KubeApiTestServer();
+  const server = new KubeApiTestServer(BENCH_SERVER_OPTIONS);
   await server.start();
   try {
     const fresh: Record<Variant, Record<Mode, FreshTrial[]>> = {

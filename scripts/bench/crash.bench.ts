@@ -1,5 +1,5 @@
 import { KubeApiTestServer } from '../../lib/testing/index.js';
-import type { CrashConfig } from './bench-config.js';
+import { BENCH_SERVER_OPTIONS, type CrashConfig } from './bench-config.js';
 import type { CrashModeResult, CrashResult, Mode } from './bench-results.types.js';
 import { delay, leaseHolder } from './bench-timing.js';
 import type { BenchChild, ChildProcessPool } from './child-processes.js';
@@ -41,7 +41,7 @@ async function runMode(
   mode: Mode,
   config: CrashConfig,
 ): Promise<CrashModeResult> {
-  const server = new KubeApiTestServer();
+  const server = new KubeApiTestServer(BENCH_SERVER_OPTIONS);
   await server.start();
   try {
     return await runTrials(server, pool, mode, config);

@@ -1,6 +1,6 @@
 import { LeaderElector, createLock } from '../../lib/core/index.js';
 import { KubeApiTestServer } from '../../lib/testing/index.js';
-import type { HandoverConfig } from './bench-config.js';
+import { BENCH_SERVER_OPTIONS, type HandoverConfig } from './bench-config.js';
 import type { HandoverModeResult, HandoverResult, Mode } from './bench-results.types.js';
 import { delay, leaseHolder, waitUntil } from './bench-timing.js';
 import { LeadershipLog } from './leadership-log.js';
@@ -20,7 +20,7 @@ interface Replica {
  * a fresh one (new identity) so every trial has the same number of candidates.
  */
 export async function runHandoverBench(config: HandoverConfig): Promise<HandoverResult> {
-  const server = new KubeApiTestServer();
+  const server = new KubeApiTestServer(BENCH_SERVER_OPTIONS);
   await server.start();
   try {
     const watch = await runMode(server, 'watch', config);

@@ -1,6 +1,6 @@
 import { LeaderElector, createLock } from '../../lib/core/index.js';
 import { KubeApiTestServer } from '../../lib/testing/index.js';
-import type { LoadConfig } from './bench-config.js';
+import { BENCH_SERVER_OPTIONS, type LoadConfig } from './bench-config.js';
 import type { LoadResult, LoadRow, Mode } from './bench-results.types.js';
 import { delay, leaseHolder, waitUntil } from './bench-timing.js';
 
@@ -22,7 +22,7 @@ type Counts = Record<string, Record<string, number>>;
  * a warm-up the server's per-token counters are diffed over a fixed window.
  */
 export async function runLoadBench(config: LoadConfig): Promise<LoadResult> {
-  const server = new KubeApiTestServer();
+  const server = new KubeApiTestServer(BENCH_SERVER_OPTIONS);
   await server.start();
   const elections: Election[] = [];
   try {

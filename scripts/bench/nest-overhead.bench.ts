@@ -8,7 +8,7 @@ import {
   OnLeader,
 } from '../../lib/index.js';
 import { KubeApiTestServer } from '../../lib/testing/index.js';
-import type { NestConfig } from './bench-config.js';
+import { BENCH_SERVER_OPTIONS, type NestConfig } from './bench-config.js';
 import type { NestResult } from './bench-results.types.js';
 import { withTimeout } from './bench-timing.js';
 import { median, summarize } from './stats.js';
@@ -60,7 +60,7 @@ function timeGated(jobs: BenchJobs, calls: number): number {
  * a route behind `@LeaderOnly()` vs a plain route over keep-alive HTTP.
  */
 export async function runNestOverheadBench(config: NestConfig): Promise<NestResult> {
-  const server = new KubeApiTestServer();
+  const server = new KubeApiTestServer(BENCH_SERVER_OPTIONS);
   await server.start();
 
   @Module({

@@ -165,10 +165,18 @@ describe('npm run bench -- --quick (smoke: structure and sanity, not targets)', 
         `cpu of ${row.elections}/${row.role}`,
       );
       assert.ok(
+        Number.isFinite(row.firstWindowCpuPercent) && row.firstWindowCpuPercent > 0,
+        `first-window cpu of ${row.elections}/${row.role}: ${row.firstWindowCpuPercent}`,
+      );
+      assert.ok(
         row.rssMiB > 10,
         `rss of ${row.elections}/${row.role} is a process's (got ${row.rssMiB})`,
       );
-      if (row.role === 'leader' || row.role === 'floor') assert.equal(row.leading, row.elections);
+      if (row.role === 'leader' || row.role === 'floor') {
+        assert.equal(row.leading, row.elections);
+        // Counted in the second window, so it must have requests of its own.
+        assert.ok(row.requestsPerMin > 0, `${row.elections}/${row.role} renewed in the window`);
+      }
       if (row.role === 'follower') assert.equal(row.leading, 0);
     }
   });
