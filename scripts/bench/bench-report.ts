@@ -257,6 +257,12 @@ export function renderMarkdown(results: BenchResults, chartPath: string): string
       'growing its young generation; the second is the steady state, which the table and the targets report (the first',
       "window's CPU is in its own column). CPU is the process's own `process.cpuUsage()` (user + system) / wall time;",
       'RSS at the end of the second window. The server sends watch bookmarks once a minute, as kube-apiserver does.',
+      ...(load
+        ? [
+            "The load section's processes run at the same time (the two sections share the machine to keep the bench",
+            'under 10 minutes), so every figure here includes some CPU contention.',
+          ]
+        : []),
       "A leader process's CPU is dominated by its renewals (one `@kubernetes/client-node` request per lease per retryPeriod,",
       'plus the watch event each write echoes back); "CPU ms per request" divides the CPU time by those requests.',
       'Role "floor" is the control for the largest N: a process that makes the same API traffic as its leader process',
