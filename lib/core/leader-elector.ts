@@ -155,6 +155,10 @@ function deadlineSignal(
     controller.abort(parent.reason);
     return { signal: controller.signal, dispose: () => undefined };
   }
+  if (ms <= 0) {
+    controller.abort(timeoutReason());
+    return { signal: controller.signal, dispose: () => undefined };
+  }
   const onAbort = () => controller.abort(parent.reason);
   parent.addEventListener('abort', onAbort, { once: true });
   const cancel = clock.setTimer(() => controller.abort(timeoutReason()), ms);
@@ -166,6 +170,10 @@ function deadlineSignal(
     },
   };
 }
+
+/** A signal, or a function that makes it when first asked for. */
+const signalOf = (source: AbortSignal | (() => AbortSignal)): AbortSignal =>
+  typeof source === 'function' ? source() : source;
 
 /**
  * Runs `send` with a signal that aborts with `parent` or after `ms` of `clock` time (with
@@ -630,18 +638,27 @@ export class LeaderElector {
    * deadline, the term's end and `requestTimeout`.
    */
   private async renewRound(term: Term): Promise<boolean> {
-    const { clock, renewDeadline, retryPeriod, logger, metrics } = this.config;
+    const { clock, renewDeadline, retryPeriod, requestTimeout, logger, metrics } = this.config;
     const roundStart = clock.now();
-    const round = deadlineSignal(
-      clock,
-      term.controller.signal,
-      renewDeadline,
-      () => new LockError('Timeout', messages.reasonRenewDeadlineExceeded(renewDeadline)),
-    );
+    // The round's signal is made when first needed. A fast-path renewal is one request that
+    // starts with the round and is cut by requestTimeout before renewDeadline, so on the term's
+    // signal alone it is bounded exactly as before, with one controller, timer and listener
+    // less per renewal. Anything more (the slow path, a retry) gets the round's signal.
+    let round: { signal: AbortSignal; dispose: () => void } | undefined;
+    const roundSignal = (): AbortSignal =>
+      (round ??= deadlineSignal(
+        clock,
+        term.controller.signal,
+        roundStart + renewDeadline - clock.now(),
+        () => new LockError('Timeout', messages.reasonRenewDeadlineExceeded(renewDeadline)),
+      )).signal;
+    let fastParent: AbortSignal | undefined =
+      requestTimeout < renewDeadline ? term.controller.signal : undefined;
     try {
       let nextTick = roundStart + retryPeriod;
       for (;;) {
-        const result = await this.tryAcquireOrRenew(round.signal, false);
+        const result = await this.tryAcquireOrRenew(roundSignal, false, fastParent);
+        fastParent = undefined;
         this.maybeReportTransition();
         if (term.ended) return false;
         if (result.ok) {
@@ -651,19 +668,19 @@ export class LeaderElector {
           logger.verbose?.(messages.logRenewed(this.lockName));
           return true;
         }
-        if (result.reason === 'lost' || round.signal.aborted) return false;
+        if (result.reason === 'lost' || roundSignal().aborted) return false;
         const now = clock.now();
         if (nextTick > now) {
-          await sleep(clock, nextTick - now, round.signal);
+          await sleep(clock, nextTick - now, roundSignal());
           nextTick += retryPeriod;
         } else {
           // Like a Go ticker: one missed tick fires at once, the others are dropped.
           nextTick = roundStart + (Math.floor((now - roundStart) / retryPeriod) + 1) * retryPeriod;
         }
-        if (round.signal.aborted || term.ended) return false;
+        if (roundSignal().aborted || term.ended) return false;
       }
     } finally {
-      round.dispose();
+      round?.dispose();
     }
   }
 
@@ -673,11 +690,14 @@ export class LeaderElector {
 
   /**
    * One attempt to acquire or renew. `useObserved` skips the GET and works from the record the
-   * watch just delivered (a release); any failure then falls back to the normal path.
+   * watch just delivered (a release); any failure then falls back to the normal path. `parent`
+   * bounds every request (a function: made on first use); `fastParent`, when given, bounds the
+   * fast path's request instead (see renewRound).
    */
   private async tryAcquireOrRenew(
-    parent: AbortSignal,
+    parent: AbortSignal | (() => AbortSignal),
     useObserved: boolean,
+    fastParent?: AbortSignal,
   ): Promise<AttemptResult> {
     const { clock, lock, logger, metrics } = this.config;
     const now = clock.now();
@@ -694,17 +714,18 @@ export class LeaderElector {
     // 1. Fast path: the leader updates from its cached object, without a GET.
     const observed = this.observedRecord;
     if (observed?.holderIdentity === this.identity && this.isLeaseValid(now)) {
+      const fast = fastParent ?? signalOf(parent);
       desired.acquireTime = observed.acquireTime;
       desired.leaderTransitions = observed.leaderTransitions;
       const strategy = keptStrategy(observed.strategy);
       if (strategy) desired.strategy = strategy;
       try {
-        await this.write(parent, (options) => lock.update(desired, options));
+        await this.write(fast, (options) => lock.update(desired, options));
         this.lastErr = undefined;
         this.setObservedRecord(desired);
         return { ok: true, requestStart: now };
       } catch (err) {
-        if (parent.aborted) return { ok: false, reason: 'aborted' };
+        if (fast.aborted) return { ok: false, reason: 'aborted' };
         // A 409 here is routine (e.g. our own earlier write whose answer was lost): debug only.
         if (isConflict(err)) metrics.conflict?.(this.name);
         else this.lastErr = toError(err);
@@ -713,6 +734,7 @@ export class LeaderElector {
     }
 
     // 2. Slow path: read the lock (or create it).
+    const signal = signalOf(parent);
     let old: LeaderElectionRecord;
     let oldRaw: string;
     if (useObserved && this.observedRecord && this.observedRawRecord !== undefined) {
@@ -720,21 +742,21 @@ export class LeaderElector {
       oldRaw = this.observedRawRecord;
     } else {
       try {
-        const got = await this.request(parent, (options) => lock.get(options));
+        const got = await this.request(signal, (options) => lock.get(options));
         this.lastErr = undefined;
         old = got.record;
         oldRaw = got.raw;
       } catch (err) {
-        if (parent.aborted) return { ok: false, reason: 'aborted' };
+        if (signal.aborted) return { ok: false, reason: 'aborted' };
         if (!isNotFound(err)) {
           this.lastErr = toError(err);
           logger.error(messages.logErrorRetrievingLock(this.lockName, err));
           return { ok: false, reason: 'error' };
         }
         try {
-          await this.write(parent, (options) => lock.create(desired, options));
+          await this.write(signal, (options) => lock.create(desired, options));
         } catch (createErr) {
-          if (parent.aborted) return { ok: false, reason: 'aborted' };
+          if (signal.aborted) return { ok: false, reason: 'aborted' };
           if (isAlreadyExists(createErr) || isConflict(createErr)) {
             metrics.conflict?.(this.name);
             logger.debug?.(messages.logErrorCreatingLock(this.lockName, createErr));
@@ -802,10 +824,10 @@ export class LeaderElector {
         (Number.isSafeInteger(previous) && previous >= 0 ? previous : 0) + 1;
     }
     try {
-      await this.write(parent, (options) => lock.update(desired, options));
+      await this.write(signal, (options) => lock.update(desired, options));
     } catch (err) {
-      if (parent.aborted) return { ok: false, reason: 'aborted' };
-      if (useObserved) return this.tryAcquireOrRenew(parent, false);
+      if (signal.aborted) return { ok: false, reason: 'aborted' };
+      if (useObserved) return this.tryAcquireOrRenew(signal, false);
       if (isConflict(err)) {
         metrics.conflict?.(this.name);
         logger.debug?.(messages.logFailedToUpdate(this.lockName, err));

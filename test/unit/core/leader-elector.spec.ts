@@ -548,6 +548,24 @@ describe('renew timing', () => {
     await Promise.all(electors.map((e) => settle(clock, e.stop())));
   });
 
+  it('a renewal whose fast path fails renews through the slow path in the same round, and leaves no timer', async () => {
+    const { clock, store, elector } = single({ watch: false });
+    elector.start();
+    await clock.advance(2_500);
+    store.fault({ kind: 'error', reason: 'Conflict' }, { match: { verb: 'update' }, times: 1 });
+    const since = store.requests().length;
+    await clock.advance(2_000);
+    const verbs = store
+      .requests()
+      .slice(since)
+      .map((r) => `${r.verb}@${r.at}`);
+    assert.deepEqual(verbs, ['update@4000', 'get@4000', 'update@4000']);
+    assert.equal(elector.isLeader(), true);
+    assert.equal(elector.lastRenewAt(), 4_000);
+    await settle(clock, elector.stop({ release: false }));
+    assert.equal(clock.countTimers(), 0);
+  });
+
   it('with latency over a step, the wait after a round is still at least retryPeriod − step', async () => {
     const { clock, writes, electors } = electorsAt([0], 250);
     electors[0]!.start();
