@@ -52,7 +52,8 @@ const gridWaits = new WeakMap<Clock, Map<number, GridWait>>();
 
 interface GridWait {
   waiters: Set<() => void>;
-  cancel: () => void;
+  /** Removes `wake`; the last one to leave cancels the shared timer. */
+  leave(wake: () => void): void;
 }
 
 /**
@@ -70,36 +71,42 @@ export function sleepOnGrid(
     if (signal?.aborted) return resolve();
     const now = clock.now();
     const at = Math.floor((now + ms) / step) * step;
-    let points = gridWaits.get(clock);
-    if (!points) {
-      points = new Map();
-      gridWaits.set(clock, points);
-    }
-    const byPoint = points;
-    let wait = byPoint.get(at);
-    if (!wait) {
-      const waiters = new Set<() => void>();
-      const cancel = clock.setTimer(() => {
-        byPoint.delete(at);
-        for (const wake of waiters) wake();
-      }, at - now);
-      wait = { waiters, cancel };
-      byPoint.set(at, wait);
-    }
-    const shared = wait;
+    const wait = gridWait(clock, at, at - now);
     const wake = () => {
       signal?.removeEventListener('abort', onAbort);
       resolve();
     };
     const onAbort = () => {
-      shared.waiters.delete(wake);
-      if (shared.waiters.size === 0 && byPoint.get(at) === shared) {
-        shared.cancel();
-        byPoint.delete(at);
-      }
+      wait.leave(wake);
       resolve();
     };
-    shared.waiters.add(wake);
+    wait.waiters.add(wake);
     signal?.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+/** The wait for grid point `at` of `clock`; its first sleeper sets the timer, due in `ms`. */
+function gridWait(clock: Clock, at: number, ms: number): GridWait {
+  let points = gridWaits.get(clock);
+  if (!points) gridWaits.set(clock, (points = new Map()));
+  const existing = points.get(at);
+  if (existing) return existing;
+  const byPoint = points;
+  const waiters = new Set<() => void>();
+  const cancel = clock.setTimer(() => {
+    byPoint.delete(at);
+    for (const wake of waiters) wake();
+  }, ms);
+  const wait: GridWait = {
+    waiters,
+    leave(wake) {
+      waiters.delete(wake);
+      if (waiters.size === 0 && byPoint.get(at) === wait) {
+        cancel();
+        byPoint.delete(at);
+      }
+    },
+  };
+  byPoint.set(at, wait);
+  return wait;
 }

@@ -634,8 +634,8 @@ export class LeaderElector {
 
   /**
    * One client-go renew round: attempts at a fixed `retryPeriod` rate until one succeeds or
-   * `renewDeadline` (from the round's start) passes. Every request's signal combines that
-   * deadline, the term's end and `requestTimeout`.
+   * `renewDeadline` (from the round's start) passes. Every request is bounded by that deadline,
+   * the term's end and `requestTimeout`.
    */
   private async renewRound(term: Term): Promise<boolean> {
     const { clock, renewDeadline, retryPeriod, requestTimeout, logger, metrics } = this.config;

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { sleepOnGrid } from '../../../lib/core/clock.js';
 import { flush, VirtualClock } from '../../support/virtual-clock.js';
 
-/** Resolves to the clock time at which `promise` settled. */
+/** `at`: the clock time at which `promise` settled, once it has. */
 function settledAt(clock: VirtualClock, promise: Promise<void>): { at: number | undefined } {
   const seen: { at: number | undefined } = { at: undefined };
   void promise.then(() => (seen.at = clock.now()));

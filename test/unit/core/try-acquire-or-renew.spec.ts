@@ -329,35 +329,25 @@ describe('tryAcquireOrRenew (client-go TestTryAcquireOrRenew cases)', () => {
     );
   });
 
-  it('a hanging request is cut by requestTimeout (max(1 s, renewDeadline / 2) = 5 s)', async () => {
-    const { lock, internals, clock, elector } = setup();
-    lock.expect({ verb: 'get', hang: true });
-    let settled: { ok: boolean; reason?: string } | undefined;
-    void internals.tryAcquireOrRenew(new AbortController().signal, false).then((r) => {
-      settled = r;
+  for (const [hang, name] of [
+    [true, 'a hanging request is cut by requestTimeout (max(1 s, renewDeadline / 2) = 5 s)'],
+    ['deaf', 'a lock that ignores the signal is cut at requestTimeout all the same'],
+  ] as const) {
+    it(name, async () => {
+      const { lock, internals, clock, elector } = setup();
+      lock.expect({ verb: 'get', hang });
+      let settled: { ok: boolean; reason?: string } | undefined;
+      void internals.tryAcquireOrRenew(new AbortController().signal, false).then((r) => {
+        settled = r;
+      });
+      await clock.advance(4_999);
+      assert.equal(settled, undefined);
+      await clock.advance(1);
+      assert.deepEqual(settled, { ok: false, reason: 'error' });
+      assert.match(elector.lastError()?.message ?? '', /within 5000 ms/);
+      assert.equal(clock.countTimers(), 0);
     });
-    await clock.advance(4_999);
-    assert.equal(settled, undefined);
-    await clock.advance(1);
-    assert.deepEqual(settled, { ok: false, reason: 'error' });
-    assert.match(elector.lastError()?.message ?? '', /within 5000 ms/);
-    assert.equal(clock.countTimers(), 0);
-  });
-
-  it('a lock that ignores the signal is cut at requestTimeout all the same', async () => {
-    const { lock, internals, clock, elector } = setup();
-    lock.expect({ verb: 'get', hang: 'deaf' });
-    let settled: { ok: boolean; reason?: string } | undefined;
-    void internals.tryAcquireOrRenew(new AbortController().signal, false).then((r) => {
-      settled = r;
-    });
-    await clock.advance(4_999);
-    assert.equal(settled, undefined);
-    await clock.advance(1);
-    assert.deepEqual(settled, { ok: false, reason: 'error' });
-    assert.match(elector.lastError()?.message ?? '', /within 5000 ms/);
-    assert.equal(clock.countTimers(), 0);
-  });
+  }
 
   it('an aborted parent ends the attempt at once, without sending the request', async () => {
     const { lock, internals } = setup();
