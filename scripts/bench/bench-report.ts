@@ -252,15 +252,17 @@ export function renderMarkdown(results: BenchResults, chartPath: string): string
       `Child processes, each holding N elections (one Lease each, \`watch: true\`, ${durations(idle.config)}).`,
       'For each N one process holds every lease (all leaders: a renew write per lease per retryPeriod) and a second',
       'process competes for the same leases (all followers: one watch each). N = 0 is the baseline (library and',
-      `client loaded, no election). All processes are measured concurrently over the same two back-to-back ${formatNumber(idle.config.windowMs / 1000, 0)} s windows,`,
-      `the first ${formatNumber(idle.config.warmupMs / 1000, 0)} s after every process is ready. In the first window V8 is still compiling the renew path and`,
-      'growing its young generation; the second is the steady state, which the table and the targets report (the first',
-      "window's CPU is in its own column). CPU is the process's own `process.cpuUsage()` (user + system) / wall time;",
-      'RSS at the end of the second window. The server sends watch bookmarks once a minute, as kube-apiserver does.',
-      ...(load
+      `client loaded, no election). All processes are first measured together over a ${formatNumber(idle.config.windowMs / 1000, 0)} s window, starting`,
+      `${formatNumber(idle.config.warmupMs / 1000, 0)} s after every process is ready. Followers settle at once (a watch each), so that window is their figure;`,
+      'they then exit, as in production they run on other machines and here they would compete with the leaders for the',
+      `CPU. The other processes are measured again over a second ${formatNumber(idle.config.windowMs / 1000, 0)} s window, their steady state, which the table and`,
+      'the targets report: in the first window V8 is still compiling the renew path and growing its young generation (that',
+      "window's CPU is in its own column). CPU is the process's own `process.cpuUsage()` (user + system) / wall time; RSS at",
+      'the end of its last window. The server sends watch bookmarks once a minute, as kube-apiserver does.',
+      ...(results.meta.quick && results.meta.sections.length > 1
         ? [
-            "The load section's processes run at the same time (the two sections share the machine to keep the bench",
-            'under 10 minutes), so every figure here includes some CPU contention.',
+            "In this --quick run the other sections' processes run at the same time, so every figure here includes CPU",
+            'contention.',
           ]
         : []),
       "A leader process's CPU is dominated by its renewals (one `@kubernetes/client-node` request per lease per retryPeriod,",

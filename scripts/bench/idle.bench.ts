@@ -23,8 +23,9 @@ const READY_TIMEOUT_MS = 60_000;
  * holds every lease (all leaders: they renew every retryPeriod) and a second process competes
  * for the same leases (all followers: they watch). A control process makes the largest leader
  * process's API traffic with client-node alone (client-node-floor.child): the floor under it.
- * All processes are measured over the same two windows, concurrently; each reports its own
- * process.cpuUsage(), which counts only its own CPU. The second window is the steady state.
+ * Each process reports its own process.cpuUsage(), which counts only its own CPU. All are
+ * measured concurrently in a first window; the followers' figures are taken there and they exit.
+ * The rest are measured again in a second window, their steady state.
  */
 export async function runIdleBench(
   config: IdleConfig,
@@ -68,26 +69,35 @@ export async function runIdleBench(
     // growing the young generation, so a process costs more than it will from then on.
     // A child keeps every message it sent; each window takes only results not taken before.
     const taken = new Set<ChildMessage>();
-    const measureAll = async () => {
-      const results = processes.map((p) =>
+    const measure = async (group: IdleProcess[]) => {
+      const results = group.map((p) =>
         p.child.waitFor(
           (m) => m.type === 'result' && !taken.has(m),
           config.windowMs + 30_000,
           'an idle measurement',
         ),
       );
-      for (const p of processes) p.child.send({ type: 'measure', ms: config.windowMs });
+      for (const p of group) p.child.send({ type: 'measure', ms: config.windowMs });
       const messages = await Promise.all(results);
       for (const m of messages) taken.add(m);
-      return messages;
+      return new Map(group.map((p, i) => [p, messages[i]!]));
     };
-    const first = await measureAll();
-    const before = structuredClone(server.counters().byToken);
-    const messages = await measureAll();
-    const after = server.counters().byToken;
+    const atStart = structuredClone(server.counters().byToken);
+    const first = await measure(processes);
+    const afterFirst = structuredClone(server.counters().byToken);
+    // Followers settle at once (a watch each, nothing to compile on a hot path), so the first
+    // window is their figure. They then exit: in production they run on other machines, and
+    // here they would compete with the leaders for this machine's cores in the steady state.
+    const quitting = processes.filter((p) => p.role === 'follower');
+    for (const p of quitting) p.child.send({ type: 'exit' });
+    await settleWithin(Promise.all(quitting.map((p) => p.child.exited)), 10_000);
+    const second = await measure(processes.filter((p) => p.role !== 'follower'));
+    const afterSecond = server.counters().byToken;
 
-    const rows = processes.map((p, i): IdleRow => {
-      const m = messages[i];
+    const rows = processes.map((p): IdleRow => {
+      const start = first.get(p)!;
+      const m = second.get(p) ?? start;
+      const [before, after] = second.has(p) ? [afterFirst, afterSecond] : [atStart, afterFirst];
       const cpuUserMs = Number(m.cpuUserMs);
       const cpuSystemMs = Number(m.cpuSystemMs);
       const wallMs = Number(m.wallMs);
@@ -95,7 +105,6 @@ export async function runIdleBench(
         (total, [verb, count]) => total + count - (before[p.token]?.[verb] ?? 0),
         0,
       );
-      const start = first[i];
       return {
         elections: p.elections,
         role: p.role,
@@ -112,8 +121,9 @@ export async function runIdleBench(
         cpuMsPerRequest: requests > 0 ? (cpuUserMs + cpuSystemMs) / requests : Number.NaN,
       };
     });
-    for (const p of processes) p.child.send({ type: 'exit' });
-    await settleWithin(Promise.all(processes.map((p) => p.child.exited)), 10_000);
+    const remaining = processes.filter((p) => p.role !== 'follower');
+    for (const p of remaining) p.child.send({ type: 'exit' });
+    await settleWithin(Promise.all(remaining.map((p) => p.child.exited)), 10_000);
     rows.sort((a, b) => a.elections - b.elections || a.role.localeCompare(b.role));
     return { config, rows };
   } finally {

@@ -177,7 +177,11 @@ describe('npm run bench -- --quick (smoke: structure and sanity, not targets)', 
         // Counted in the second window, so it must have requests of its own.
         assert.ok(row.requestsPerMin > 0, `${row.elections}/${row.role} renewed in the window`);
       }
-      if (row.role === 'follower') assert.equal(row.leading, 0);
+      if (row.role === 'follower') {
+        assert.equal(row.leading, 0);
+        // Followers are measured in the first window only, then exit before the second.
+        assert.equal(row.cpuPercent, row.firstWindowCpuPercent, `${row.elections}/follower`);
+      }
     }
   });
 
