@@ -617,8 +617,9 @@ export class LeaderElector {
     const { clock, retryPeriod, logger } = this.config;
     while (!term.ended) {
       // client-go waits retryPeriod; ending the wait on a shared grid point instead (at most
-      // one step early) makes the leaders in a process renew in one wake-up rather than drift
-      // apart by their request latencies, which halves the CPU of many idle elections.
+      // one step early) makes the leaders in a process share wake-ups rather than drift apart
+      // by their request latencies (a slow first round can leave them on two neighbouring
+      // points, where they stay); in probes that cut the CPU of 100 idle leaders by a third.
       // Renewing early never weakens safety, and with latency under one step a leader still
       // writes exactly once per retryPeriod.
       await sleepOnGrid(clock, retryPeriod, retryPeriod / RENEW_GRID_STEPS, term.controller.signal);
