@@ -271,7 +271,7 @@ export function renderMarkdown(results: BenchResults, chartPath: string): string
       '(N Leases, a watch on each, one PUT per lease per retryPeriod from the last answer, the pooled keep-alive',
       'connections) directly with `@kubernetes/client-node`, with no elector: what that traffic costs in client-node and',
       'Node alone, the least a leader process can cost while every API call goes through client-node.',
-      'The 100-leader figure varies between runs by up to a half. V8 decides once per allocation site, early in a',
+      "The 100-leader figure varies between runs far more than the control's. V8 decides once per allocation site, early in a",
       "process's life, whether to allocate that site's objects straight into the old generation. When it decides so for",
       "sites on the HTTP path, each renewal's short-lived objects die there and keep younger ones alive until a full GC,",
       'so the process promotes far more and runs several full GCs a minute. In probes none of four 100-leader processes',
