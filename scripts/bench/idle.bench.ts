@@ -88,10 +88,10 @@ export async function runIdleBench(
     // Followers settle at once (a watch each, nothing to compile on a hot path), so the first
     // window is their figure. They then exit: in production they run on other machines, and
     // here they would compete with the leaders for this machine's cores in the steady state.
-    const quitting = processes.filter((p) => p.role === 'follower');
-    for (const p of quitting) p.child.send({ type: 'exit' });
-    await settleWithin(Promise.all(quitting.map((p) => p.child.exited)), 10_000);
-    const second = await measure(processes.filter((p) => p.role !== 'follower'));
+    for (const p of followers) p.child.send({ type: 'exit' });
+    await settleWithin(Promise.all(followers.map((p) => p.child.exited)), 10_000);
+    const steady = [...leaders, floor];
+    const second = await measure(steady);
     const afterSecond = server.counters().byToken;
 
     const rows = processes.map((p): IdleRow => {
@@ -121,9 +121,8 @@ export async function runIdleBench(
         cpuMsPerRequest: requests > 0 ? (cpuUserMs + cpuSystemMs) / requests : Number.NaN,
       };
     });
-    const remaining = processes.filter((p) => p.role !== 'follower');
-    for (const p of remaining) p.child.send({ type: 'exit' });
-    await settleWithin(Promise.all(remaining.map((p) => p.child.exited)), 10_000);
+    for (const p of steady) p.child.send({ type: 'exit' });
+    await settleWithin(Promise.all(steady.map((p) => p.child.exited)), 10_000);
     rows.sort((a, b) => a.elections - b.elections || a.role.localeCompare(b.role));
     return { config, rows };
   } finally {
