@@ -9,6 +9,7 @@ import {
 import { LockError, type LockErrorReason } from '../errors.js';
 import { lockMessages, type KubeRequestTarget } from '../messages.js';
 import { sharedAgentCache, type AgentCache } from './agent-cache.js';
+import { NodeHttpLibrary, TransportError } from './node-http-library.js';
 
 /**
  * Where requests go and which secrets must never appear in a message. Built once per lock from
@@ -21,7 +22,8 @@ export interface KubeRequestContext {
   secrets: readonly string[];
   /**
    * Keep-alive agents that replace client-node's per-request agent (one connection and TLS
-   * handshake per request otherwise). Absent: client-node's agent is used as is.
+   * handshake per request otherwise), and requests go out through `NodeHttpLibrary`. Absent:
+   * client-node's agent and HTTP library are used as they are.
    */
   agents?: AgentCache;
 }
@@ -29,8 +31,9 @@ export interface KubeRequestContext {
 /** How `kubeRequestContext` sets up requests. */
 export interface KubeRequestContextOptions {
   /**
-   * Reuse connections across requests (through `sharedAgentCache`); false keeps client-node's
-   * behaviour of a new connection per request.
+   * Reuse connections across requests (through `sharedAgentCache`) and send through
+   * `NodeHttpLibrary`; false keeps client-node's behaviour (node-fetch, a new connection per
+   * request).
    * @default true
    */
   keepAlive?: boolean;
@@ -74,7 +77,8 @@ export function redact(text: string, secrets: readonly string[]): string {
 /**
  * client-node per-request options: a middleware that attaches `signal` to the request (so an
  * abort stops waiting for the answer), swaps client-node's one-shot agent for a pooled
- * keep-alive one from `agents`, and lets the caller see response headers.
+ * keep-alive one from `agents`, and lets the caller see response headers. With `agents`, the
+ * request is sent by `NodeHttpLibrary` rather than node-fetch.
  * The middleware must be Observable-style and appended, so the KubeConfig's auth middleware
  * stays in place (client-node 1.4.0 forwards these options to its Observable API).
  *
@@ -111,8 +115,11 @@ export function requestOptions(
       },
     ],
     middlewareMergeStrategy: 'append',
+    ...(agents ? { httpApi: nodeHttpLibrary } : {}),
   };
 }
+
+const nodeHttpLibrary = new NodeHttpLibrary();
 
 /** A Kubernetes `Status` body, as far as error mapping needs it. */
 interface StatusBody {
@@ -249,6 +256,7 @@ export function toLockError(
     );
 
   if (
+    err instanceof TransportError ||
     (e.code && NETWORK_CODES.has(e.code)) ||
     e.type === 'system' ||
     (e.name === 'FetchError' && e.type !== 'invalid-json')
