@@ -254,6 +254,12 @@ export abstract class KubeObjectLock<T extends KubeObject> implements ResourceLo
     } else {
       // Equal: the state we already hold (our own write echoed, or a restarted watch's ADDED).
       if (order === -1 || (order === 0 && this.cached)) return undefined;
+      // A watch started without a resourceVersion (after a relist) opens with a synthetic ADDED
+      // of the current state; when the object changed since the relist, it is the same object
+      // modified, whichever of the relist answer and the watch's first line came first.
+      const previousUid = this.cached?.metadata?.uid;
+      if (type === 'ADDED' && previousUid !== undefined && previousUid === object.metadata?.uid)
+        type = 'MODIFIED';
       this.remember(object);
     }
     return { type, ...this.recordOf(object) };

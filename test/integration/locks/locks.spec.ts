@@ -564,6 +564,45 @@ describe('watch', () => {
     });
   }
 
+  it('a change between the relist and the restarted watch arrives as MODIFIED, once', async () => {
+    const name = uniqueName('relist-race');
+    const writer = lockFor('leases', name, 'writer');
+    await writer.create(record('writer'));
+    const watcher = lockFor('leases', name, 'watcher');
+    await watcher.get();
+    // The watcher misses this write and the history behind it: its resume gets 410 and relists.
+    await writer.update(record('writer', 0, Date.parse('2026-08-17T14:00:00Z')));
+    server.compact();
+    const events: LockWatchEvent[] = [];
+    // Both watch requests (the resume that gets 410, then the fresh one after the relist) wait
+    // 300 ms before the server reads the state, so the write below lands in between.
+    const fault = server.fault(
+      { kind: 'latency', ms: 300 },
+      { match: { verb: 'watch', name }, times: 2 },
+    );
+    const handle = watcher.watch!({ onEvent: (e) => events.push(e), onClose: () => undefined });
+    try {
+      await eventually(
+        () => events.find((e) => e.record.renewTime?.toISOString() === '2026-08-17T14:00:00.001Z'),
+        'relisted state',
+      );
+      await writer.update(record('writer', 0, Date.parse('2026-08-17T14:01:00Z')));
+      const added = await eventually(
+        () => events.find((e) => e.record.renewTime?.toISOString() === '2026-08-17T14:01:00.001Z'),
+        'state from the restarted watch',
+      );
+      assert.equal(added.type, 'MODIFIED', 'the same object, changed: not ADDED');
+      await new Promise((r) => setTimeout(r, 50));
+      assert.deepEqual(
+        events.map((e) => e.type),
+        ['MODIFIED', 'MODIFIED'],
+      );
+    } finally {
+      handle.stop();
+      fault.clear();
+    }
+  });
+
   it('a watch denied by RBAC closes with a Forbidden LockError', async () => {
     const token = 'no-watch-token-1234567';
     server.addToken(token, {
