@@ -96,7 +96,7 @@ export interface LoadResult {
 
 export interface IdleRow {
   elections: number;
-  /** `floor`: the leaders' API traffic made with client-node alone, no elector (the control). */
+  /** `floor`: the leaders' API traffic made with no elector (the control). */
   role: 'leader' | 'follower' | 'baseline' | 'floor';
   /** CPU in the second window, the steady state (what the target judges). */
   cpuPercent: number;

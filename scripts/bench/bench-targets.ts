@@ -87,7 +87,7 @@ export function evaluateTargets(results: Omit<BenchResults, 'targets'>): TargetR
     for (const row of judged) {
       const control =
         row.role === 'leader' && floor
-          ? ` (the same traffic with client-node alone: ${formatNumber(floor.cpuPercent)}%)`
+          ? ` (the same traffic with no elector: ${formatNumber(floor.cpuPercent)}%)`
           : '';
       rows.push({
         what: `${largest} idle elections in one process, all ${row.role}s`,

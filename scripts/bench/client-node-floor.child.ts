@@ -3,9 +3,10 @@
  * traffic as BENCH_COUNT leaders, directly with `@kubernetes/client-node` and no elector: one
  * Lease each, a watch on each (`fieldSelector=metadata.name=…`, bookmarks on, as the locks
  * watch), and every retryPeriod one PUT per lease from the last answer (the leaders' fast
- * path), over the library's pooled keep-alive connections. Its CPU is what those requests and
- * the watch events they echo cost in client-node and Node alone, so the least a leader
- * process can cost. Same IPC protocol as idle-elections.child.
+ * path), with the library's request options (its pooled keep-alive connections and HTTP
+ * transport, as the locks use them). Its CPU is what those requests and the watch events they
+ * echo cost without an elector, so the least a leader process can cost. Same IPC protocol as
+ * idle-elections.child.
  */
 import {
   CoordinationV1Api,

@@ -22,7 +22,7 @@ const READY_TIMEOUT_MS = 60_000;
  * CPU time and RSS of processes that hold 1, 10, 100 idle elections. For each size one process
  * holds every lease (all leaders: they renew every retryPeriod) and a second process competes
  * for the same leases (all followers: they watch). A control process makes the largest leader
- * process's API traffic with client-node alone (client-node-floor.child): the floor under it.
+ * process's API traffic with no elector (client-node-floor.child): the floor under it.
  * Each process reports its own process.cpuUsage(), which counts only its own CPU. All are
  * measured concurrently in a first window; the followers' figures are taken there and they exit.
  * The rest are measured again in a second window, their steady state.
@@ -60,7 +60,7 @@ export async function runIdleBench(
     const leaders = config.sizes.map((n) => spawn(n, n === 0 ? 'baseline' : 'leader'));
     await Promise.all(leaders.map(ready));
     const followers = config.sizes.filter((n) => n > 0).map((n) => spawn(n, 'follower'));
-    // The control for the largest size: its leaders' traffic with client-node alone.
+    // The control for the largest size: its leaders' traffic with no elector.
     const floor = spawn(Math.max(...config.sizes), 'floor');
     await Promise.all([...followers, floor].map(ready));
     await delay(config.warmupMs);

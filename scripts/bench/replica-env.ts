@@ -6,7 +6,7 @@ import type { Mode } from './bench-results.types.js';
 export const ELECTOR_REPLICA_SCRIPT = new URL('./elector-replica.child.js', import.meta.url);
 /** The child entry point that holds N idle elections (CPU / RSS). */
 export const IDLE_ELECTIONS_SCRIPT = new URL('./idle-elections.child.js', import.meta.url);
-/** The idle section's control: a leader process's API traffic made with client-node alone. */
+/** The idle section's control: a leader process's API traffic made with no elector. */
 export const CLIENT_NODE_FLOOR_SCRIPT = new URL('./client-node-floor.child.js', import.meta.url);
 
 /** Upper bound on any bench child's life; the bench itself finishes well within it. */
