@@ -74,6 +74,9 @@ export function redact(text: string, secrets: readonly string[]): string {
   return out;
 }
 
+/** One for the process: it holds no state per request. */
+const nodeHttpLibrary = new NodeHttpLibrary();
+
 /**
  * client-node per-request options: a middleware that attaches `signal` to the request (so an
  * abort stops waiting for the answer), swaps client-node's one-shot agent for a pooled
@@ -118,8 +121,6 @@ export function requestOptions(
     ...(agents ? { httpApi: nodeHttpLibrary } : {}),
   };
 }
-
-const nodeHttpLibrary = new NodeHttpLibrary();
 
 /** A Kubernetes `Status` body, as far as error mapping needs it. */
 interface StatusBody {
